@@ -4,9 +4,11 @@
 
 # %% auto #0
 __all__ = ['MNIST_KEYS', 'stratified_split', 'DatasetError', 'check_arrays', 'prepare_images', 'load_npz', 'embedded_mnist',
-           'keras_mnist_cache', 'keras_mnist', 'resolve_source', 'load_mnist', 'to_dataset', 'synthetic_classes']
+           'keras_mnist_cache', 'keras_mnist', 'resolve_source', 'load_mnist', 'to_dataset', 'fingerprint',
+           'synthetic_classes']
 
 # %% ../nbs/03_data.ipynb #974d01ed
+import hashlib
 import os
 import zipfile
 from pathlib import Path
@@ -143,6 +145,17 @@ def to_dataset(
     ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
     if shuffle: ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+# %% ../nbs/03_data.ipynb #bfde0697
+def fingerprint(
+    *arrays, # NumPy arrays (or anything `np.asarray` takes)
+) -> str: # 16 hex digits
+    "A short hash of the contents, dtypes and shapes of `arrays`."
+    h = hashlib.blake2b(digest_size=8)
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype.str}{a.shape}".encode()); h.update(a.data)
+    return h.hexdigest()
 
 # %% ../nbs/03_data.ipynb #4ef52058
 def synthetic_classes(

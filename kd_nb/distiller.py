@@ -123,13 +123,25 @@ class Distiller(keras.Model):
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         "Training: alpha * student loss + (1 - alpha) * distillation loss. Evaluation: the student loss."
         if y_pred is None: y_pred = self(x, training=training)
-        teacher_logits = self.teacher(x, training=False)
-        student_loss = apply_loss(self.student_loss_fn, y, y_pred, sample_weight)
+        labels, teacher_logits = self.labels_and_teacher_logits(x, y)
+        student_loss = apply_loss(self.student_loss_fn, labels, y_pred, sample_weight)
         soft_loss = self._soft_loss(teacher_logits, y_pred, sample_weight)
-        self.student_loss_tracker.update_state(student_loss)
-        self.distillation_loss_tracker.update_state(soft_loss)
+        batch_size = ops.shape(y_pred)[0]   # weigh batches by size, as Keras's own loss tracker does
+        self.student_loss_tracker.update_state(student_loss, sample_weight=batch_size)
+        self.distillation_loss_tracker.update_state(soft_loss, sample_weight=batch_size)
         loss = self.alpha * student_loss + (1.0 - self.alpha) * soft_loss if training else student_loss
         return loss + ops.sum(self.student.losses) if self.student.losses else loss
+
+    def labels_and_teacher_logits(self, x, y):
+        "`y` and the teacher's logits on `x`, or both from `y` if it is `{\"labels\": ..., \"teacher_logits\": ...}`."
+        if not isinstance(y, dict): return y, self.teacher(x, training=False)
+        if set(y) != {"labels", "teacher_logits"}:
+            raise ValueError(f"targets given as a dict must have the keys 'labels' and 'teacher_logits', got {sorted(y)}")
+        return y["labels"], y["teacher_logits"]
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        "The compiled metrics of the student's predictions against the labels."
+        return super().compute_metrics(x, y["labels"] if isinstance(y, dict) else y, y_pred, sample_weight)
 
     def get_config(self):
         # the models' own compile settings (e.g. the optimizer the teacher was trained with) are not the Distiller's
