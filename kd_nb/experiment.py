@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['TUTORIAL_PROTOCOL', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig', 'check_config', 'experiment_data',
-           'compile_classifier', 'evaluate_classifier', 'fit_verbosity', 'train_model', 'cached_run', 'mean_std',
-           'summarize_runs', 'compare_students', 'results_markdown', 'plot_curves', 'plot_accuracy', 'run_experiment',
-           'write_results', 'experiment_parser', 'config_from_args', 'kd_experiment']
+           'compile_classifier', 'evaluate_classifier', 'mnist_augmentation', 'training_batches', 'fit_verbosity',
+           'train_model', 'cached_run', 'mean_std', 'summarize_runs', 'compare_students', 'results_markdown',
+           'plot_curves', 'plot_accuracy', 'run_experiment', 'write_results', 'experiment_parser', 'config_from_args',
+           'kd_experiment']
 
 # %% ../nbs/05_experiment.ipynb #f3090bc3
 import argparse
@@ -20,6 +21,9 @@ import numpy as np
 import keras
 import matplotlib.pyplot as plt
 
+import tensorflow as tf
+
+from .cache import add_teacher_logits, augment_batches, teacher_logits
 from .data import DatasetError, fingerprint, load_mnist, resolve_source, stratified_split, to_dataset
 from .distiller import Distiller, check_alpha
 from .models import model_size, seed_student, seed_teacher, weights_fingerprint
@@ -41,6 +45,8 @@ class ExperimentConfig:
     val_fraction:float = 0.1 # stratified fraction of the training set held out for validation curves
     n_train:int|None = None # use only this many training images (quick runs); None: all
     protocol:str = "fair" # "fair", or "tutorial" (the tutorial's schedule, recorded in the results)
+    teacher_mode:str = "cached" # "cached": teacher logits computed once (exact, fast); "online": teacher run on every batch
+    augment:bool = False # augment the students' training images (consistently for teacher and student); needs "online"
     out:str = "kd_results" # output directory
 
     @property
@@ -60,6 +66,9 @@ def check_config(
     if not 0 < cfg.val_fraction < 0.5: raise ValueError(f"val_fraction must be in (0, 0.5), got {cfg.val_fraction}")
     if not cfg.learning_rate > 0: raise ValueError(f"learning_rate must be > 0, got {cfg.learning_rate}")
     if cfg.protocol not in ("fair", "tutorial"): raise ValueError(f"protocol must be 'fair' or 'tutorial', got {cfg.protocol!r}")
+    if cfg.teacher_mode not in ("cached", "online"): raise ValueError(f"teacher_mode must be 'cached' or 'online', got {cfg.teacher_mode!r}")
+    if cfg.augment and cfg.teacher_mode == "cached":
+        raise ValueError("augmentation needs teacher_mode 'online': cached teacher logits would not match the augmented images")
     check_alpha(cfg.alpha); check_temperature(cfg.temperature)
     return cfg
 
@@ -97,6 +106,29 @@ def evaluate_classifier(
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits)
     return {"loss": float(loss), "accuracy": float(np.mean(np.argmax(logits, axis=1) == y))}
 
+# %% ../nbs/05_experiment.ipynb #a9d88c19
+def mnist_augmentation(
+    seed:int=0, # seed of the random transformations
+) -> keras.Sequential: # a model that augments a batch of (N, 28, 28, 1) images when called with training=True
+    "Small random rotations (±18°) and shifts (±10%) of digit images, black fill."
+    return keras.Sequential([keras.layers.RandomRotation(0.05, fill_mode="constant", seed=seed),
+                             keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seed)], name="augment")
+
+def training_batches(
+    data:dict, # from `experiment_data`
+    cfg:ExperimentConfig, # batch size and `augment`
+    seed:int, # seed of the batch order (and of the augmentation)
+    teacher:keras.Model|None=None, # for online distillation of augmented batches: add the teacher's logits to each batch
+    logits:dict|None=None, # cached teacher logits {"train": ..., "val": ...}, carried with the labels
+) -> tf.data.Dataset:
+    "The shuffled training batches of one run: augmented if `cfg.augment`, carrying teacher logits when given or computed."
+    x, y = data["train"]
+    if logits is not None and cfg.augment: raise ValueError("cached teacher logits cannot be used with augmented images")
+    ds = to_dataset(x, y if logits is None else {"labels": y, "teacher_logits": logits["train"]}, cfg.batch_size, seed=seed)
+    if not cfg.augment: return ds
+    ds = augment_batches(ds, mnist_augmentation(seed))
+    return ds if teacher is None else add_teacher_logits(ds, teacher)
+
 # %% ../nbs/05_experiment.ipynb #26b96ada
 def fit_verbosity() -> int:
     "Keras `verbose`: progress bars on a terminal, one line per epoch in logs and notebooks."
@@ -106,9 +138,10 @@ def train_model(
     model:keras.Model, # the model to train (a student or the teacher)
     data:dict, # from `experiment_data`
     epochs:int, # training epochs
-    cfg:ExperimentConfig, # batch size, learning rate, and for distillation alpha and temperature
+    cfg:ExperimentConfig, # batch size, learning rate, augmentation, and for distillation alpha and temperature
     seed:int=0, # seed of the batch order
     teacher:keras.Model|None=None, # if given, distill from it; else train on the labels alone
+    logits:dict|None=None, # cached teacher logits {"train": ..., "val": ...}; None: the teacher runs online
 ) -> dict: # {"test_accuracy", "test_loss", "train_seconds", "history"}
     "Train `model` (distilled from `teacher` if given) and evaluate it on the test set."
     keras.utils.set_random_seed(seed)
@@ -117,9 +150,11 @@ def train_model(
         trainer = Distiller(model, teacher)
         trainer.compile(optimizer=keras.optimizers.Adam(cfg.learning_rate), metrics=["accuracy"],
                         alpha=cfg.alpha, temperature=cfg.temperature)
+    x_val, y_val = data["val"]
+    val_targets = y_val if logits is None else {"labels": y_val, "teacher_logits": logits["val"]}
     start = time.perf_counter()
-    history = trainer.fit(to_dataset(*data["train"], batch_size=cfg.batch_size, seed=seed), epochs=epochs, shuffle=False,
-                          validation_data=data["val"], verbose=fit_verbosity())
+    history = trainer.fit(training_batches(data, cfg, seed, teacher if cfg.augment else None, logits), epochs=epochs,
+                          shuffle=False, validation_data=(x_val, val_targets), verbose=fit_verbosity())
     seconds = time.perf_counter() - start
     test = evaluate_classifier(model, *data["test"])
     return {"test_accuracy": test["accuracy"], "test_loss": test["loss"], "train_seconds": seconds,
@@ -196,7 +231,8 @@ def results_markdown(
     return ("\n".join(rows) + "\n\n"
             f"Data: {ds['name']} ({ds['n_train']:,} train, {ds['n_val']:,} validation, {ds['n_test']:,} test images); "
             f"protocol: {cfg['protocol']}; alpha = {cfg['alpha']}, T = {cfg['temperature']}, batch {cfg['batch_size']}, "
-            f"Adam {cfg['learning_rate']}.\n\n"
+            f"Adam {cfg['learning_rate']}; teacher logits {cfg['teacher_mode']}; "
+            f"{'augmented' if cfg['augment'] else 'no'} augmentation.\n\n"
             f"Distilled minus scratch: {100 * c['accuracy_difference']:+.2f} points of test accuracy "
             f"(per seed: {', '.join(f'{100 * d:+.2f}' for d in c['per_seed'])}); "
             f"this is {verdict} than the seed-to-seed spread ({100 * c['spread']:.2f} points).\n")
@@ -248,8 +284,13 @@ def run_experiment(
                    "learning_rate": cfg.learning_rate, "val_fraction": cfg.val_fraction}
     def train_teacher():
         teacher = seed_teacher(seed=0)
-        return teacher, train_model(teacher, data, cfg.teacher_epochs, cfg)
+        return teacher, train_model(teacher, data, cfg.teacher_epochs, replace(cfg, augment=False))   # never augmented
     teacher, teacher_rec = cached_run(out / "teacher", teacher_key, train_teacher)
+    logits = None
+    if cfg.teacher_mode == "cached":
+        print("[teacher logits] computed once, before training (exact without augmentation; "
+              "--augment or --teacher-mode online to run the teacher on every batch)")
+        logits = {part: teacher_logits(teacher, data[part][0], cache_dir=out / "cache") for part in ("train", "val")}
     student_key = {**settings, "data": data["fingerprint"], "teacher": weights_fingerprint(teacher)}
     runs = {"teacher": [teacher_rec], "distilled": [], "scratch": []}
     for seed in range(cfg.seeds):
@@ -257,7 +298,9 @@ def run_experiment(
             print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
             def train_student():
                 student = seed_student(seed=seed, name=kind)
-                return student, train_model(student, data, epochs, cfg, seed=seed, teacher=teacher if kind == "distilled" else None)
+                distill = kind == "distilled"
+                return student, train_model(student, data, epochs, cfg, seed=seed, teacher=teacher if distill else None,
+                                            logits=logits if distill else None)
             _, record = cached_run(out / "students" / f"{kind}-seed{seed}", {**student_key, "seed": seed, "kind": kind}, train_student)
             runs[kind].append(record)
     sizes = {"teacher": model_size(teacher), "distilled": model_size(seed_student()), "scratch": model_size(seed_student())}
@@ -299,6 +342,10 @@ def experiment_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=int, default=d.seeds, help=f"number of seeds (default {d.seeds})")
     p.add_argument("--batch-size", type=int, default=d.batch_size, help=f"batch size (default {d.batch_size})")
     p.add_argument("--learning-rate", type=float, default=d.learning_rate, help=f"Adam learning rate (default {d.learning_rate})")
+    p.add_argument("--teacher-mode", choices=["cached", "online"], default=None, help="cached (default): teacher logits "
+                   "computed once, exact and fast; online: the teacher runs on every batch, as in the tutorial")
+    p.add_argument("--augment", action="store_true", help="augment the students' images (rotations, shifts), the teacher "
+                   "seeing the same augmented batch as the distilled student (implies --teacher-mode online)")
     p.add_argument("--n-train", type=int, default=None, help="use only this many training images (quick runs)")
     p.add_argument("--out", default=d.out, help=f"output directory (default ./{d.out})")
     return p
@@ -308,8 +355,9 @@ def config_from_args(
 ) -> ExperimentConfig:
     "The `ExperimentConfig` the options ask for: the protocol's schedule, overridden by explicit options."
     schedule = TUTORIAL_PROTOCOL if args.protocol == "tutorial" else {}
+    implied = {"teacher_mode": "online"} if args.augment else {}
     explicit = {k: v for k, v in vars(args).items() if v is not None}
-    return check_config(ExperimentConfig(**{**schedule, **explicit}))
+    return check_config(ExperimentConfig(**{**schedule, **implied, **explicit}))
 
 def kd_experiment(argv=None) -> int:
     "Command line entry point: run the reference experiment."
