@@ -1,0 +1,158 @@
+"""The documentation site: built from the notebooks as `kd_docs` builds it (nbdev's processing, then `sphinx-build -W`),
+then checked in headless Chromium, served on 127.0.0.1. Screenshots go to artifacts/docs/."""
+import html
+import re
+import threading
+import urllib.request
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urldefrag
+
+import pytest
+from nbdev.config import get_config
+
+from kd_nb._modidx import d as modidx
+from kd_nb.docs import build_site, notebook_paths, page_name
+from tests.chromium import CHROMIUM, Chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts" / "docs"
+NBS = get_config().path("nbs_path")
+PAGES = [page_name(p.relative_to(NBS).as_posix()) + ".html" for p in notebook_paths(NBS)]   # home page first
+DISTILLER = page_name("02_distiller.ipynb") + ".html"
+
+# What a page reports once loaded: MathJax done (if the page has math) and images loaded or failed.
+PAGE_REPORT = """(async () => {
+  const math = document.querySelectorAll("span.math, div.math");
+  if (math.length) {
+    for (let i = 0; i < 200 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++) await new Promise(r => setTimeout(r, 50));
+    await MathJax.startup.promise;
+  }
+  await Promise.all(Array.from(document.images, i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+  const prose = document.body.cloneNode(true);
+  prose.querySelectorAll("pre, code, script, style").forEach(e => e.remove());
+  return {
+    title: document.title,
+    math: math.length,
+    typeset: Array.from(math).filter(e => e.querySelector("mjx-container")).length,
+    raw_math: prose.textContent.includes("$$"),
+    images: Array.from(document.images, i => ({src: i.src, loaded: i.complete && i.naturalWidth > 0})),
+    links: Array.from(document.links, a => a.href),
+    ids: Array.from(document.querySelectorAll("[id]"), e => e.id),
+    nav: Array.from(document.querySelectorAll("nav.bd-docs-nav a.reference"), a => a.href),
+  };
+})()"""
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args): pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    "The site, built once from the notebooks (into a temporary folder; `kd_docs` builds it into _docs/)."
+    tmp = tmp_path_factory.mktemp("docs")
+    return build_site(tmp / "site", proc=tmp / "proc")
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    "The site's URL, served over HTTP on 127.0.0.1 by a thread."
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown(); server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(served):
+    "Each page as Chromium loaded it: {page: report}, with the page's errors; also the search page's results."
+    if not CHROMIUM.exists(): pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (as .ci/run does) to run the browser test")
+    reports = {}
+    with Chromium() as chromium:
+        for page in PAGES:
+            chromium.goto(served + page)
+            reports[page] = chromium.evaluate(PAGE_REPORT) | {"errors": chromium.errors}
+            if page in ("index.html", DISTILLER): chromium.screenshot(ARTIFACTS / page.replace(".html", ".png"))
+        chromium.goto(served + "search.html?q=distiller")
+        reports["search"] = chromium.evaluate("""(async () => {
+          const done = () => document.querySelector("#search-results h2")?.textContent === "Search Results";
+          for (let i = 0; i < 200 && !done(); i++) await new Promise(r => setTimeout(r, 50));
+          return Array.from(document.querySelectorAll("#search-results li a"), a => a.href);
+        })()""")
+    return reports
+
+
+def test_one_page_per_notebook(site):
+    assert PAGES[0] == "index.html" and DISTILLER in PAGES
+    assert [p for p in PAGES if not (site / p).is_file()] == []
+
+
+def test_site_needs_no_network(site):
+    "Scripts and styles, MathJax included, are served from the site itself: it works offline and from file://."
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'<script[^>]+src="(https?:)?//', text), page
+        assert not re.search(r'<link[^>]+rel="stylesheet"[^>]+href="(https?:)?//', text), page
+
+
+def test_pages_load_without_errors(browser):
+    title = get_config().title
+    for page in PAGES:
+        assert browser[page]["title"].endswith(title), page
+        assert browser[page]["errors"] == [], page
+
+
+def test_pages_in_notebook_order(browser, served):
+    assert [urldefrag(href)[0] for href in browser["index.html"]["nav"]] == [served + p for p in PAGES]
+
+
+def test_internal_links_resolve(browser, served):
+    "Every link within the site loads (HTTP 200), and the element its #anchor names exists."
+    ids = {}
+    def page_ids(url):   # raises HTTPError if the page does not load
+        if url not in ids:
+            with urllib.request.urlopen(url) as r: ids[url] = {html.unescape(i) for i in re.findall(r'\sid="([^"]*)"', r.read().decode("utf-8", "replace"))}
+        return ids[url]
+    links = [(page, href) for page in PAGES for href in browser[page]["links"] if href.startswith(served)]
+    assert len(links) > 10 * len(PAGES)
+    for page, href in links:
+        url, frag = urldefrag(href)
+        assert not frag or unquote(frag) in page_ids(url.split("?")[0]), f"{page}: broken link {href}"
+        page_ids(url)
+
+
+def test_math_is_typeset(browser):
+    assert sum(browser[p]["math"] for p in PAGES) > 0 and browser[DISTILLER]["math"] > 0
+    for page in PAGES:
+        assert browser[page]["typeset"] == browser[page]["math"], page
+        assert not browser[page]["raw_math"], f"{page}: raw $$ left in the page"
+
+
+def test_figures_load(browser):
+    images = [(p, i) for p in PAGES for i in browser[p]["images"] if "/_images/" in i["src"]]
+    assert len(images) > 0
+    assert [(p, i["src"]) for p, i in images if not i["loaded"]] == []
+
+
+def test_exported_symbols_have_anchors(browser):
+    "Every public function and class that nbdev indexed has an anchor at nbdev's URL for it (e.g. distiller.html#check_alpha)."
+    symbols = [(name, url) for mod, syms in modidx["syms"].items() for name, (url, _) in syms.items()
+               if not re.search(r"\.|^_", name[len(mod) + 1:])]
+    assert len(symbols) > 10
+    for name, url in symbols:
+        page, _, anchor = url.partition("#")
+        assert page in browser, f"{name}: no page {page}"
+        assert anchor in browser[page]["ids"], f"{name}: no anchor #{anchor} on {page}"
+
+
+def test_search_finds_the_distiller(browser, served):
+    assert served + DISTILLER in [urldefrag(href)[0].split("?")[0] for href in browser["search"]]
+
+
+def test_screenshots_saved(browser):
+    for page in ("index.html", DISTILLER):
+        png = ARTIFACTS / page.replace(".html", ".png")
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000, png
