@@ -280,9 +280,13 @@ def build_site(
     dest, nbs = Path(dest or cfg.path("doc_path")), Path(nbs or cfg.path("nbs_path"))
     proc = Path(proc or cfg.config_path / "_proc")
     src = write_sphinx_source(process_notebooks(nbs, proc), proc / "_sphinx", cfg.config_path)
-    _clear_site(dest)
-    if build_main(["-W", "-E", "-q", "-b", "html", "-d", str(proc / "_doctrees"), str(src), str(dest)]):
+    build = proc / "_build"   # myst-nb writes beside the html folder (`jupyter_execute/`): keep that out of the project
+    shutil.rmtree(build, ignore_errors=True)
+    if build_main(["-W", "-E", "-q", "-b", "html", "-d", str(build / "doctrees"), str(src), str(build / "html")]):
         raise DocsError(f"sphinx-build failed on {src}: see its messages above")
+    _clear_site(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(build / "html", dest)
     return dest
 
 # %% ../nbs/90_docs.ipynb #796fb83b
