@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['OPTION_TAGS', 'DocsError', 'processed_notebook', 'notebook_paths', 'process_notebooks', 'front_matter',
            'title_markdown', 'notebook_markdown', 'readme_text', 'write_readme', 'page_name', 'tagged_cell', 'anchor',
-           'show_doc_markdown', 'site_links', 'myst_notebook', 'nbdev_anchors', 'sphinx_conf', 'toctree',
-           'write_sphinx_source', 'build_site', 'kd_docs']
+           'show_doc_markdown', 'site_links', 'myst_notebook', 'sphinx_conf', 'toctree', 'write_sphinx_source',
+           'build_site', 'kd_docs']
 
 # %% ../nbs/90_docs.ipynb #6b6b3edc
 import os
@@ -17,8 +17,7 @@ import warnings
 from pathlib import Path
 
 import yaml
-from docutils import nodes
-from execnb.nbio import mk_cell, new_nb, read_nb, write_nb
+from execnb.nbio import mk_cell, read_nb, write_nb
 from nbdev.config import get_config
 from nbdev.doclinks import nbglob
 from nbdev.processors import FilterDefaults
@@ -148,19 +147,18 @@ def anchor(
     text = re.sub(r"[^\w\s.-]", "", heading).strip().lower()
     return re.sub(r"^[^a-z]+", "", re.sub(r"\s+", "-", text))
 
-_re_heading = re.compile(r"^#+\s+(.*?)\s*$", re.M)
+_re_heading = re.compile(r"^#+\s+.*$", re.M)
 _re_fence = re.compile(r"^```.*?^```", re.M | re.S)
 
 def show_doc_markdown(
     md:str, # the Markdown output of a `show_doc` cell
 ) -> str: # MyST Markdown
-    "`show_doc`'s Markdown as a labelled section: the heading first, with nbdev's anchor as its label; no rules."
+    "`show_doc`'s Markdown as a section: its heading first, no rules, no links within code."
     md = _re_fence.sub(lambda m: re.sub(r"\[(`[^`\n]+`)\]\([^)\s]*\)", r"\1", m.group(0)), md)
     md = re.sub(r"^---\s*$", "", md, flags=re.M)
     m = _re_heading.search(md)
     if not m: return md.strip()
-    rest = (md[:m.start()] + md[m.end():]).strip()
-    return f"({anchor(m.group(1))})=\n{m.group(0).strip()}\n\n{rest}".strip()
+    return f"{m.group(0).strip()}\n\n{(md[:m.start()] + md[m.end():]).strip()}".strip()
 
 # %% ../nbs/90_docs.ipynb #fc602abd
 _re_link_attrs = re.compile(r"(\]\([^)\s]*\))\{[^}\n]*\}")
@@ -211,14 +209,6 @@ def myst_notebook(
     return nb
 
 # %% ../nbs/90_docs.ipynb #9a7cba99
-def nbdev_anchors(app, doctree):
-    "Sphinx `doctree-read` hook: give each section its explicit label (e.g. `check_alpha`) as its first id."
-    for section in doctree.findall(nodes.section):
-        for name in section["names"]:
-            if doctree.nametypes.get(name) and name not in doctree.ids and not re.search(r"\s", name):
-                section["ids"].insert(0, name)
-                doctree.ids[name] = section
-
 def sphinx_conf(
     root, # the project folder (with settings.ini)
 ) -> dict: # Sphinx settings, as `conf.py` would define them
@@ -229,10 +219,10 @@ def sphinx_conf(
         extensions=["myst_nb", "sphinx-mathjax-offline"],
         nb_execution_mode="off", nb_merge_streams=True, nb_render_markdown_format="myst",
         myst_enable_extensions=["dollarmath"], myst_dmath_double_inline=True, suppress_warnings=["myst.header"],
+        myst_heading_anchors=6, myst_heading_slug_func="kd_nb.docs.anchor",   # a name: Sphinx caches no functions
         html_theme="sphinx_book_theme", html_show_sourcelink=False, html_context={"default_mode": "auto"},
         html_theme_options={"repository_url": cfg.git_url, "use_repository_button": True, "home_page_in_toc": True},
-        html_sidebars={"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]},   # search is in the header
-        setup=lambda app: app.connect("doctree-read", nbdev_anchors))
+        html_sidebars={"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]})   # search is in the header
 
 # %% ../nbs/90_docs.ipynb #1ee69c6e
 def toctree(
