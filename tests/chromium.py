@@ -28,9 +28,11 @@ class Chromium:
         self.proc = subprocess.Popen(["bash", "-c", f'exec "$0" "$@" 3<&{cmd_r} 4>&{out_w}', str(CHROMIUM), *args, "about:blank"],
                                      pass_fds=(cmd_r, out_w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(cmd_r), os.close(out_w)
-        page = next(t for t in self.call("Target.getTargets", session=None)["targetInfos"] if t["type"] == "page")
-        self.session = self.call("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True}, session=None)["sessionId"]
-        for domain in ("Page", "Runtime", "Log"): self.call(f"{domain}.enable")
+        try:
+            page = next(t for t in self.call("Target.getTargets", session=None)["targetInfos"] if t["type"] == "page")
+            self.session = self.call("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True}, session=None)["sessionId"]
+            for domain in ("Page", "Runtime", "Log"): self.call(f"{domain}.enable")
+        except BaseException: self.close(); raise
 
     def _message(self):
         "The next message from Chromium."
