@@ -6,8 +6,8 @@
 __all__ = ['TUTORIAL_PROTOCOL', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig', 'check_config', 'experiment_data',
            'compile_classifier', 'evaluate_classifier', 'mnist_augmentation', 'training_batches', 'fit_verbosity',
            'train_model', 'cached_run', 'mean_std', 'summarize_runs', 'compare_students', 'results_markdown',
-           'plot_curves', 'plot_accuracy', 'run_experiment', 'write_results', 'experiment_parser', 'config_from_args',
-           'kd_experiment']
+           'plot_curves', 'plot_accuracy', 'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser',
+           'config_from_args', 'kd_experiment']
 
 # %% ../nbs/05_experiment.ipynb #f3090bc3
 import argparse
@@ -25,6 +25,7 @@ import tensorflow as tf
 
 from .cache import add_teacher_logits, augment_batches, teacher_logits
 from .data import DatasetError, fingerprint, load_mnist, resolve_source, stratified_split, to_dataset
+from .deploy import deployment_report, latency_ratios, machine_info, plot_accuracy_latency
 from .distiller import Distiller, check_alpha
 from .models import model_size, seed_student, seed_teacher, weights_fingerprint
 from .soft_labels import check_temperature
@@ -219,13 +220,16 @@ def results_markdown(
 ) -> str: # a Markdown table and a sentence on the comparison
     "The results as a Markdown table, like the tutorial's, with the distilled-vs-scratch comparison."
     cfg, models = results["config"], results["models"]
-    rows = ["| model | params | size | epochs | test loss | test accuracy (%) | train time / run |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| model | params | size (Keras / .tflite) | epochs | test loss | test accuracy (%) | train time / run "
+            "| latency / image, LiteRT | latency / image, tutorial's way |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for key, m in models.items():
         n = len(m["test_accuracy"])
         acc = f"{100 * m['test_accuracy_mean']:.2f} ± {100 * m['test_accuracy_std']:.2f} (n={n})"
-        rows.append(f"| {MODEL_NAMES[key]} | {m['params']:,} | {m['size_bytes'] / 1024:,.0f} KiB | {m['epochs']} | "
-                    f"{m['test_loss_mean']:.4f} | {acc} | {m['train_seconds']:.1f} s |")
+        size = f"{m['size_bytes'] / 1024:,.0f} / {m['litert']['float']['size_bytes'] / 1024:,.0f} KiB"
+        lat = m["latency_us"]
+        rows.append(f"| {MODEL_NAMES[key]} | {m['params']:,} | {size} | {m['epochs']} | {m['test_loss_mean']:.4f} | {acc} | "
+                    f"{m['train_seconds']:.1f} s | {lat['litert']['median']:,.1f} µs | {lat['tutorial_predict']['median'] / 1000:,.1f} ms |")
     c, ds = results["comparison"], results["dataset"]
     verdict = "larger" if c["larger_than_spread"] else "not larger"
     return ("\n".join(rows) + "\n\n"
@@ -235,7 +239,11 @@ def results_markdown(
             f"{'augmented' if cfg['augment'] else 'no'} augmentation.\n\n"
             f"Distilled minus scratch: {100 * c['accuracy_difference']:+.2f} points of test accuracy "
             f"(per seed: {', '.join(f'{100 * d:+.2f}' for d in c['per_seed'])}); "
-            f"this is {verdict} than the seed-to-seed spread ({100 * c['spread']:.2f} points).\n")
+            f"this is {verdict} than the seed-to-seed spread ({100 * c['spread']:.2f} points).\n\n"
+            f"Latency: median per image at batch 1 on {results['machine']['cpu']} ({results['machine']['cpu_count']} cores), "
+            f"LiteRT float model, 1 thread; the tutorial's way is one `model.predict` call per image. Teacher / student: "
+            f"{results['latency_ratios']['teacher_over_student_litert']:.0f}x with LiteRT, "
+            f"{results['latency_ratios']['teacher_over_student_tutorial']:.1f}x the tutorial's way. Exported students are seed 0's.\n")
 
 # %% ../nbs/05_experiment.ipynb #57878331
 COLORS = {"teacher": "tab:gray", "distilled": "tab:blue", "scratch": "tab:orange"}
@@ -292,7 +300,7 @@ def run_experiment(
               "--augment or --teacher-mode online to run the teacher on every batch)")
         logits = {part: teacher_logits(teacher, data[part][0], cache_dir=out / "cache") for part in ("train", "val")}
     student_key = {**settings, "data": data["fingerprint"], "teacher": weights_fingerprint(teacher)}
-    runs = {"teacher": [teacher_rec], "distilled": [], "scratch": []}
+    runs, deployed = {"teacher": [teacher_rec], "distilled": [], "scratch": []}, {"teacher": teacher}
     for seed in range(cfg.seeds):
         for kind, epochs in [("distilled", cfg.student_epochs), ("scratch", cfg.epochs_scratch)]:
             print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
@@ -301,29 +309,45 @@ def run_experiment(
                 distill = kind == "distilled"
                 return student, train_model(student, data, epochs, cfg, seed=seed, teacher=teacher if distill else None,
                                             logits=logits if distill else None)
-            _, record = cached_run(out / "students" / f"{kind}-seed{seed}", {**student_key, "seed": seed, "kind": kind}, train_student)
+            student, record = cached_run(out / "students" / f"{kind}-seed{seed}", {**student_key, "seed": seed, "kind": kind}, train_student)
             runs[kind].append(record)
+            if seed == 0: deployed[kind] = student
+    print("[deployment] LiteRT export (float, dynamic-range int8) and batch-1 latency of the teacher and the seed-0 students")
+    reports = {k: deployment_report(m, *data["test"], out / "litert") for k, m in deployed.items()}
     sizes = {"teacher": model_size(teacher), "distilled": model_size(seed_student()), "scratch": model_size(seed_student())}
     results = {"config": asdict(cfg),
                "dataset": {"name": data["name"], "fingerprint": data["fingerprint"], "n_train": len(data["train"][1]),
                            "n_val": len(data["val"][1]), "n_test": len(data["test"][1])},
-               "models": {k: summarize_runs(runs[k], sizes[k]) for k in runs}}
+               "models": {k: {**summarize_runs(runs[k], sizes[k]), **deployment_summary(reports[k])} for k in runs},
+               "machine": machine_info()}
     results["comparison"] = compare_students(results["models"]["distilled"], results["models"]["scratch"])
-    write_results(results, {k: [r["history"] for r in rs] for k, rs in runs.items()}, out)
+    results["latency_ratios"] = latency_ratios(reports["teacher"], reports["scratch"])
+    write_results(results, {k: [r["history"] for r in rs] for k, rs in runs.items()}, reports, out)
     return results
+
+def deployment_summary(
+    report:dict, # a `deployment_report`
+) -> dict: # the model's deployment entries in results.json
+    "Batch-1 latencies (`tutorial_predict`, `compiled`, `litert`), batched throughput, and the LiteRT files of one model."
+    return {"latency_us": report["latency_us"], "compiled_batch": report["compiled_batch"], "litert": report["litert"]}
 
 def write_results(
     results:dict, # the content of results.json
     histories:dict, # model name -> list of histories, for the curves
+    reports:dict, # model name -> `deployment_report`, for the accuracy-latency plot
     out:Path, # output directory
 ):
-    "Write results.json, results.md, curves.png and accuracy.png to `out`, and print the table."
+    "Write results.json, results.md and the plots to `out`, and print the table."
     (out / "results.json").write_text(json.dumps(results, indent=1))
     table = results_markdown(results)
     (out / "results.md").write_text(f"# Reference experiment\n\n{table}")
-    for name, fig in [("curves.png", plot_curves(histories)), ("accuracy.png", plot_accuracy(results))]:
+    plots = [("curves.png", plot_curves(histories)), ("accuracy.png", plot_accuracy(results)),
+             ("accuracy_latency.png", plot_accuracy_latency({MODEL_NAMES[k]: r for k, r in reports.items()},
+                                                            colors={MODEL_NAMES[k]: c for k, c in COLORS.items()}))]
+    for name, fig in plots:
         fig.savefig(out / name, dpi=120); plt.close(fig)
-    print(f"\n{table}\nwritten to {out}/: results.json, results.md, curves.png, accuracy.png, teacher.keras, students/")
+    print(f"\n{table}\nwritten to {out}/: results.json, results.md, {', '.join(n for n, _ in plots)}, "
+          "teacher.keras, students/, litert/")
 
 # %% ../nbs/05_experiment.ipynb #110dc54d
 def experiment_parser() -> argparse.ArgumentParser:
