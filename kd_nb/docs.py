@@ -80,17 +80,21 @@ def title_markdown(
 
 # %% ../nbs/90_docs.ipynb #f050d135
 def _cell_outputs(cell):
-    "Text of a code cell's stream and plain-text outputs."
+    "A code cell's outputs as Markdown: Markdown outputs as they are, stream and plain-text outputs indented as code."
     for o in cell.get("outputs", []):
-        if o.get("output_type") == "stream": yield "".join(o.get("text", ""))
-        elif "text/plain" in o.get("data", {}) and not any(k.startswith("image/") for k in o["data"]):
-            yield "".join(o["data"]["text/plain"])
+        data = o.get("data", {})
+        if o.get("output_type") == "stream": text = "".join(o.get("text", ""))
+        elif "text/markdown" in data:
+            yield "".join(data["text/markdown"]).strip(); continue
+        elif "text/plain" in data and not any(k.startswith("image/") for k in data): text = "".join(data["text/plain"])
+        else: continue
+        if text.strip(): yield "\n".join("    " + l for l in text.rstrip().splitlines())
 
 def notebook_markdown(
     nb, # a processed notebook
     nbs_link:str="nbs/", # prefix for links to other notebooks (`x.ipynb` -> `nbs/x.ipynb`)
 ) -> str: # GitHub Markdown
-    "A processed notebook as Markdown: title and summary, prose, code blocks and their text outputs."
+    "A processed notebook as Markdown: title and summary, prose, code blocks (unless `#| echo: false`) and their outputs."
     fm = front_matter(nb)
     parts = [title_markdown(fm)]
     for cell in nb.cells[1:] if fm else nb.cells:
@@ -98,8 +102,9 @@ def notebook_markdown(
         if cell.cell_type == "markdown" and src and not src.startswith("<!--"):
             parts.append(re.sub(r"\]\((?!https?://|/|#)([\w.-]+\.ipynb)", rf"]({nbs_link}\1", src))
         elif cell.cell_type == "code" and src:
-            parts.append(f"```python\n{src}\n```")
-            parts += ["\n".join("    " + l for l in out.rstrip().splitlines()) for out in _cell_outputs(cell) if out.strip()]
+            code = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip()
+            if code and not re.search(r"^#\|\s*echo:\s*false", src, re.M): parts.append(f"```python\n{code}\n```")
+            parts += list(_cell_outputs(cell))
     return "\n\n".join(parts) + "\n"
 
 def readme_text() -> str:

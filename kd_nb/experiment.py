@@ -233,7 +233,7 @@ def results_markdown(
     c, ds = results["comparison"], results["dataset"]
     verdict = "larger" if c["larger_than_spread"] else "not larger"
     return ("\n".join(rows) + "\n\n"
-            f"Data: {ds['name']} ({ds['n_train']:,} train, {ds['n_val']:,} validation, {ds['n_test']:,} test images); "
+            f"Data: {Path(ds['name']).name} ({ds['n_train']:,} train, {ds['n_val']:,} validation, {ds['n_test']:,} test images); "
             f"protocol: {cfg['protocol']}; alpha = {cfg['alpha']}, T = {cfg['temperature']}, batch {cfg['batch_size']}, "
             f"Adam {cfg['learning_rate']}; teacher logits {cfg['teacher_mode']}; "
             f"{'augmented' if cfg['augment'] else 'no'} augmentation.\n\n"
