@@ -236,7 +236,7 @@ def results_markdown(
             f"Data: {Path(ds['name']).name} ({ds['n_train']:,} train, {ds['n_val']:,} validation, {ds['n_test']:,} test images); "
             f"protocol: {cfg['protocol']}; alpha = {cfg['alpha']}, T = {cfg['temperature']}, batch {cfg['batch_size']}, "
             f"Adam {cfg['learning_rate']}; teacher logits {cfg['teacher_mode']}; "
-            f"{'augmented' if cfg['augment'] else 'no'} augmentation.\n\n"
+            f"{'with' if cfg['augment'] else 'no'} augmentation.\n\n"
             f"Distilled minus scratch: {100 * c['accuracy_difference']:+.2f} points of test accuracy "
             f"(per seed: {', '.join(f'{100 * d:+.2f}' for d in c['per_seed'])}); "
             f"this is {verdict} than the seed-to-seed spread ({100 * c['spread']:.2f} points).\n\n"

@@ -1,0 +1,47 @@
+"kd_experiment end to end on bad input: a one-line error and exit status 2, never a traceback."
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+RUN = "import sys; from kd_nb.experiment import kd_experiment; sys.exit(kd_experiment())"
+
+
+def kd_experiment(*args):
+    return subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, timeout=300)
+
+
+def error_lines(result):
+    "Lines of the command's own output (TensorFlow's start-up log lines left out)."
+    return [l for l in (result.stdout + result.stderr).splitlines() if l.startswith("kd_experiment") or "Traceback" in l]
+
+
+@pytest.fixture
+def bad_files(tmp_path):
+    (tmp_path / "text.npz").write_text("not an archive")
+    np.savez(tmp_path / "no_labels.npz", x_train=np.zeros((4, 28, 28), np.uint8), x_test=np.zeros((2, 28, 28), np.uint8))
+    np.savez(tmp_path / "bad_labels.npz", x_train=np.zeros((4, 28, 28), np.uint8), y_train=np.array([0, 1, 2, 12]),
+             x_test=np.zeros((2, 28, 28), np.uint8), y_test=np.array([0, 1]))
+    np.savez(tmp_path / "wrong_shape.npz", x_train=np.zeros((4, 32, 32, 3), np.uint8), y_train=np.arange(4),
+             x_test=np.zeros((2, 32, 32, 3), np.uint8), y_test=np.arange(2))
+    return tmp_path
+
+
+@pytest.mark.parametrize("name, message", [("missing.npz", "no such file"), ("text.npz", "not an .npz archive"),
+                                           ("no_labels.npz", "missing key(s) y_train, y_test"),
+                                           ("bad_labels.npz", "expected 0..9"), ("wrong_shape.npz", "expected (N, 28, 28)")])
+def test_bad_dataset_is_one_line(bad_files, name, message):
+    result = kd_experiment("--dataset", str(bad_files / name), "--out", str(bad_files / "out"))
+    assert result.returncode == 2
+    lines = error_lines(result)
+    assert len(lines) == 1 and lines[0].startswith(f"kd_experiment: error: {bad_files / name}: ") and message in lines[0], lines
+
+
+@pytest.mark.parametrize("args, message", [(["--seeds", "0"], "seeds"), (["--alpha", "1.5"], "alpha"),
+                                           (["--temperature", "0"], "temperature")])
+def test_bad_option_is_one_line(args, message):
+    result = kd_experiment(*args)
+    assert result.returncode == 2
+    lines = error_lines(result)
+    assert len(lines) == 1 and lines[0].startswith("kd_experiment: error:") and message in lines[0], lines
