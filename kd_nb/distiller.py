@@ -124,6 +124,8 @@ class Distiller(keras.Model):
         "Training: alpha * student loss + (1 - alpha) * distillation loss. Evaluation: the student loss."
         if y_pred is None: y_pred = self(x, training=training)
         labels, teacher_logits = self.labels_and_teacher_logits(x, y)
+        # the softmax at T and the KL in float32, whatever precision the models compute in (e.g. mixed_bfloat16)
+        y_pred, teacher_logits = ops.cast(y_pred, "float32"), ops.cast(teacher_logits, "float32")
         student_loss = apply_loss(self.student_loss_fn, labels, y_pred, sample_weight)
         soft_loss = self._soft_loss(teacher_logits, y_pred, sample_weight)
         batch_size = ops.shape(y_pred)[0]   # weigh batches by size, as Keras's own loss tracker does

@@ -32,7 +32,7 @@ def conv_net(
         layers.MaxPooling2D(pool_size=(2, 2), strides=(1, 1), padding="same"),
         layers.Conv2D(filters[1], (3, 3), strides=(2, 2), padding="same"),
         layers.Flatten(),
-        layers.Dense(n_classes),
+        layers.Dense(n_classes, dtype="float32"),   # logits in float32 under any precision policy
     ], name=name)
 
 def seed_teacher(seed:int|None=None) -> keras.Sequential: # the tutorial's teacher, untrained
@@ -79,4 +79,4 @@ def tiny_mlp(
     "A small MLP: Dense(n_hidden, relu) -> Dense(n_out) logits, with no hidden layer if `n_hidden` is 0."
     keras.utils.set_random_seed(seed)
     hidden = [layers.Dense(n_hidden, activation="relu")] if n_hidden else []
-    return keras.Sequential([keras.Input((n_in,))] + hidden + [layers.Dense(n_out)], name=name)
+    return keras.Sequential([keras.Input((n_in,))] + hidden + [layers.Dense(n_out, dtype="float32")], name=name)
