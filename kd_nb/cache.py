@@ -17,6 +17,7 @@ import keras
 
 from .data import fingerprint, to_dataset
 from .models import weights_fingerprint
+from .precision import float32_model
 
 # %% ../nbs/07_fast_distillation.ipynb #a8f979ed
 def dataset_inputs(
@@ -38,10 +39,13 @@ def teacher_logits(
     batch_size:int=512, # inference batch size
     cache_dir=None, # directory for a cache file keyed by teacher and data fingerprints; None: no cache
     verbose:bool=True, # say whether the logits were computed or loaded
+    in_float32:bool=True, # compute with a float32 copy of a teacher trained in another precision; False: as the teacher computes
 ) -> np.ndarray: # logits, shape (len(x), classes), float32
     "The teacher's logits on `x` (inference mode), optionally cached on disk."
     x = dataset_inputs(x) if isinstance(x, tf.data.Dataset) else np.asarray(x)
-    path = None if cache_dir is None else Path(cache_dir) / f"teacher-logits-{weights_fingerprint(teacher)}-{fingerprint(x)}.npy"
+    teacher = float32_model(teacher) if in_float32 else teacher
+    precision = "" if in_float32 or teacher.compute_dtype == "float32" else f"-{teacher.compute_dtype}"
+    path = None if cache_dir is None else Path(cache_dir) / f"teacher-logits-{weights_fingerprint(teacher)}-{fingerprint(x)}{precision}.npy"
     if path is not None and path.is_file():
         logits = np.load(path, allow_pickle=False)
         if len(logits) == len(x):

@@ -27,6 +27,7 @@ from .cache import add_teacher_logits, augment_batches, teacher_logits
 from .data import DatasetError, fingerprint, load_mnist, resolve_source, stratified_split, to_dataset
 from .deploy import deployment_report, latency_ratios, machine_info, plot_accuracy_latency
 from .distiller import Distiller, check_alpha
+from .precision import PRECISIONS, choose_precision, float32_model, precision_policy
 from .models import model_size, seed_student, seed_teacher, weights_fingerprint
 from .soft_labels import check_temperature
 
@@ -47,6 +48,7 @@ class ExperimentConfig:
     n_train:int|None = None # use only this many training images (quick runs); None: all
     protocol:str = "fair" # "fair", or "tutorial" (the tutorial's schedule, recorded in the results)
     teacher_mode:str = "cached" # "cached": teacher logits computed once (exact, fast); "online": teacher run on every batch
+    precision:str = "auto" # "auto" (bfloat16 where the hardware has it natively, else float32), "float32" or "bfloat16"
     augment:bool = False # augment the students' training images (consistently for teacher and student); needs "online"
     out:str = "kd_results" # output directory
 
@@ -70,6 +72,7 @@ def check_config(
     if cfg.teacher_mode not in ("cached", "online"): raise ValueError(f"teacher_mode must be 'cached' or 'online', got {cfg.teacher_mode!r}")
     if cfg.augment and cfg.teacher_mode == "cached":
         raise ValueError("augmentation needs teacher_mode 'online': cached teacher logits would not match the augmented images")
+    if cfg.precision not in PRECISIONS: raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {cfg.precision!r}")
     check_alpha(cfg.alpha); check_temperature(cfg.temperature)
     return cfg
 
@@ -286,12 +289,14 @@ def run_experiment(
     check_config(cfg)
     out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
     data = experiment_data(cfg)
-    settings = {k: v for k, v in asdict(cfg).items() if k != "out"}
+    precision = choose_precision(cfg.precision)
+    print(f"[precision] {precision.name}: {precision.reason}")
+    settings = {**{k: v for k, v in asdict(cfg).items() if k != "out"}, "precision": precision.name}
     print(f"[teacher] {cfg.teacher_epochs} epochs on {len(data['train'][1]):,} images")
     teacher_key = {"data": data["fingerprint"], "epochs": cfg.teacher_epochs, "batch_size": cfg.batch_size,
-                   "learning_rate": cfg.learning_rate, "val_fraction": cfg.val_fraction}
+                   "learning_rate": cfg.learning_rate, "val_fraction": cfg.val_fraction, "precision": precision.name}
     def train_teacher():
-        teacher = seed_teacher(seed=0)
+        with precision_policy(precision): teacher = seed_teacher(seed=0)
         return teacher, train_model(teacher, data, cfg.teacher_epochs, replace(cfg, augment=False))   # never augmented
     teacher, teacher_rec = cached_run(out / "teacher", teacher_key, train_teacher)
     logits = None
@@ -305,7 +310,7 @@ def run_experiment(
         for kind, epochs in [("distilled", cfg.student_epochs), ("scratch", cfg.epochs_scratch)]:
             print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
             def train_student():
-                student = seed_student(seed=seed, name=kind)
+                with precision_policy(precision): student = seed_student(seed=seed, name=kind)
                 distill = kind == "distilled"
                 return student, train_model(student, data, epochs, cfg, seed=seed, teacher=teacher if distill else None,
                                             logits=logits if distill else None)
@@ -313,13 +318,13 @@ def run_experiment(
             runs[kind].append(record)
             if seed == 0: deployed[kind] = student
     print("[deployment] LiteRT export (float, dynamic-range int8) and batch-1 latency of the teacher and the seed-0 students")
-    reports = {k: deployment_report(m, *data["test"], out / "litert") for k, m in deployed.items()}
+    reports = {k: deployment_report(float32_model(m), *data["test"], out / "litert") for k, m in deployed.items()}
     sizes = {"teacher": model_size(teacher), "distilled": model_size(seed_student()), "scratch": model_size(seed_student())}
     results = {"config": asdict(cfg),
                "dataset": {"name": data["name"], "fingerprint": data["fingerprint"], "n_train": len(data["train"][1]),
                            "n_val": len(data["val"][1]), "n_test": len(data["test"][1])},
                "models": {k: {**summarize_runs(runs[k], sizes[k]), **deployment_summary(reports[k])} for k in runs},
-               "machine": machine_info()}
+               "machine": machine_info(), "precision": {**asdict(precision), "policy": precision.policy}}
     results["comparison"] = compare_students(results["models"]["distilled"], results["models"]["scratch"])
     results["latency_ratios"] = latency_ratios(reports["teacher"], reports["scratch"])
     write_results(results, {k: [r["history"] for r in rs] for k, rs in runs.items()}, reports, out)
@@ -370,6 +375,8 @@ def experiment_parser() -> argparse.ArgumentParser:
                    "computed once, exact and fast; online: the teacher runs on every batch, as in the tutorial")
     p.add_argument("--augment", action="store_true", help="augment the students' images (rotations, shifts), the teacher "
                    "seeing the same augmented batch as the distilled student (implies --teacher-mode online)")
+    p.add_argument("--precision", choices=list(PRECISIONS), default=d.precision, help="auto (default): bfloat16 where the "
+                   "CPU (AMX / AVX-512 BF16) or an accelerator has it natively, else float32; or float32, bfloat16 (Keras mixed_bfloat16)")
     p.add_argument("--n-train", type=int, default=None, help="use only this many training images (quick runs)")
     p.add_argument("--out", default=d.out, help=f"output directory (default ./{d.out})")
     return p
