@@ -4,14 +4,15 @@
 
 # %% auto #0
 __all__ = ['TUTORIAL_PROTOCOL', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig', 'check_choice', 'check_config', 'experiment_data',
-           'learning_rate', 'compile_classifier', 'logits_of', 'accuracy', 'evaluate_classifier', 'EpochAccuracy',
-           'mnist_augmentation', 'shift_batches', 'training_batches', 'fit_verbosity', 'train_model', 'write_atomic',
-           'read_record', 'cached_record', 'cached_run', 'train_teachers', 'teacher_warning', 'mean_std',
-           'summarize_runs', 'compare_students', 'pct', 'results_markdown', 'plot_patience', 'plot_accuracy',
-           'student_runs', 'deployment_reports', 'run_experiment', 'deployment_summary', 'write_results',
+           'learning_rate', 'compile_classifier', 'logits_of', 'accuracy', 'evaluate_classifier', 'split_metrics',
+           'EpochAccuracy', 'mnist_augmentation', 'shift_batches', 'training_batches', 'fit_verbosity', 'train_model',
+           'write_atomic', 'read_record', 'cached_record', 'cached_run', 'train_teachers', 'teacher_warning',
+           'mean_std', 'summarize_runs', 'compare_students', 'pct', 'results_markdown', 'plot_patience',
+           'plot_accuracy', 'student_runs', 'epochs_file', 'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs',
+           'at_epoch', 'deployment_reports', 'run_experiment', 'deployment_summary', 'write_results',
            'experiment_parser', 'config_from_args', 'kd_experiment']
 
-# %% ../nbs/05_experiment.ipynb #cfad85cd
+# %% ../nbs/05_experiment.ipynb #dd018ae7
 import argparse
 import json
 import os
@@ -35,7 +36,7 @@ from .precision import PRECISIONS, choose_precision, float32_model, precision_po
 from .models import TEACHERS, ensemble, model_size, seed_student, weights_fingerprint
 from .soft_labels import check_temperature
 
-# %% ../nbs/05_experiment.ipynb #2c482709
+# %% ../nbs/05_experiment.ipynb #93dfc6dc
 @dataclass(frozen=True)
 class ExperimentConfig:
     "Settings of the reference experiment; the defaults are the fair, patient protocol on the embedded MNIST subset."
@@ -70,7 +71,7 @@ class ExperimentConfig:
 TUTORIAL_PROTOCOL = dict(teacher="tutorial", teachers=1, teacher_epochs=6, teacher_shift=0, student_epochs=5, scratch_epochs=3,
                          alpha=0.1, temperature=10.0, views=0, schedule="constant", select="last")
 
-# %% ../nbs/05_experiment.ipynb #60ba3893
+# %% ../nbs/05_experiment.ipynb #2bf0dda0
 def check_choice(name, value, choices):
     "Raise a `ValueError` unless `value` is one of `choices`."
     if value not in choices: raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
@@ -98,7 +99,7 @@ def check_config(
     check_alpha(cfg.alpha); check_temperature(cfg.temperature)
     return cfg
 
-# %% ../nbs/05_experiment.ipynb #4da05da9
+# %% ../nbs/05_experiment.ipynb #83888bca
 def experiment_data(
     cfg:ExperimentConfig, # uses `dataset`, `n_train`, `val_fraction`
 ) -> dict: # {"train": (x, y), "val": (x, y), "test": (x, y), "name": str, "fingerprint": str}
@@ -112,7 +113,7 @@ def experiment_data(
     return {"train": (x_train[train_idx], y_train[train_idx]), "val": (x_train[val_idx], y_train[val_idx]), "test": test,
             "name": name, "fingerprint": fingerprint(x_train, y_train, *test)}
 
-# %% ../nbs/05_experiment.ipynb #02838a5a
+# %% ../nbs/05_experiment.ipynb #b54104a6
 def learning_rate(
     cfg:ExperimentConfig, # `learning_rate`, `schedule`, `batch_size`
     epochs:int, # length of the run
@@ -137,7 +138,7 @@ def logits_of(
     batch_size:int=1000, # inference batch size
 ) -> np.ndarray: # float32 logits
     "The model's logits on `x` in inference mode, batch by batch."
-    return np.concatenate([keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False)).astype(np.float32)
+    return np.concatenate([np.asarray(model.predict_on_batch(x[i:i + batch_size]), dtype=np.float32)
                            for i in range(0, len(x), batch_size)])
 
 def accuracy(model, x, y) -> float: # fraction correct
@@ -154,29 +155,44 @@ def evaluate_classifier(
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits)
     return {"loss": float(loss), "accuracy": float(np.mean(np.argmax(logits, axis=1) == y))}
 
-# %% ../nbs/05_experiment.ipynb #c99bf2dd
+# %% ../nbs/05_experiment.ipynb #56b62c7e
+def split_metrics(
+    model:keras.Model, # a model that outputs logits
+    x, # inputs
+    y, # integer labels
+) -> tuple: # (accuracy, mean cross-entropy)
+    "Accuracy and cross-entropy of `model` on (x, y), from one pass over its logits."
+    logits = logits_of(model, x)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_p = shifted[np.arange(len(y)), y] - np.log(np.exp(shifted).sum(axis=1))
+    return float(np.mean(np.argmax(logits, axis=1) == y)), float(-log_p.mean())
+
 class EpochAccuracy(keras.callbacks.Callback):
-    "After each epoch: accuracy of `net` on each split; with `restore_best`, the best-validation epoch's weights at the end."
+    "After each epoch: accuracy and loss of `net` on each split; the best-validation epoch's weights put back, or every epoch's kept."
     def __init__(self,
                  net:keras.Model, # the model measured (the student inside a `Distiller`, or the model trained)
                  splits:dict, # name -> (x, y); "val" chooses the best epoch
                  restore_best:bool=True, # put back the weights of the best validation epoch when training ends
+                 keep_epochs:bool=False, # keep a copy of the weights after every epoch (`epoch_weights`)
                 ):
         super().__init__()
-        self.net, self.splits, self.restore_best = net, splits, restore_best
-        self.curves = {name: [] for name in splits}
-        self.best_epoch, self._best_weights = 0, None
+        self.net, self.splits, self.restore_best, self.keep_epochs = net, splits, restore_best, keep_epochs
+        self.curves = {f"{name}_{m}": [] for name in splits for m in ("accuracy", "loss")}
+        self.best_epoch, self._best_weights, self.epoch_weights = 0, None, []
 
     def on_epoch_end(self, epoch, logs=None):
-        for name, (x, y) in self.splits.items(): self.curves[name].append(accuracy(self.net, x, y))
-        if self.curves["val"][-1] > max(self.curves["val"][:-1], default=-1.0):
-            self.best_epoch, self._best_weights = epoch + 1, self.net.get_weights()
+        for name, (x, y) in self.splits.items():
+            acc, loss = split_metrics(self.net, x, y)
+            self.curves[f"{name}_accuracy"].append(acc); self.curves[f"{name}_loss"].append(loss)
+        if self.keep_epochs: self.epoch_weights.append(self.net.get_weights())
+        val = self.curves["val_accuracy"]
+        if val[-1] > max(val[:-1], default=-1.0): self.best_epoch, self._best_weights = epoch + 1, self.net.get_weights()
 
     def on_train_end(self, logs=None):
         if self.restore_best and self._best_weights is not None: self.net.set_weights(self._best_weights)
-        elif not self.restore_best: self.best_epoch = len(self.curves["val"])
+        elif not self.restore_best: self.best_epoch = len(self.curves["val_accuracy"])
 
-# %% ../nbs/05_experiment.ipynb #a33ea90c
+# %% ../nbs/05_experiment.ipynb #e201647a
 def mnist_augmentation(
     seed:int=0, # seed of the random transformations
 ) -> keras.Sequential: # a model that augments a batch of (N, 28, 28, 1) images when called with training=True
@@ -214,7 +230,7 @@ def training_batches(
     ds = augment_batches(ds, mnist_augmentation(seed))
     return ds if teacher is None else add_teacher_logits(ds, teacher)
 
-# %% ../nbs/05_experiment.ipynb #e39b72e5
+# %% ../nbs/05_experiment.ipynb #f14d6e3f
 def fit_verbosity() -> int:
     "Keras `verbose`: progress bars on a terminal, one line per epoch in logs and notebooks."
     return 1 if sys.stdout.isatty() else 2
@@ -222,33 +238,38 @@ def fit_verbosity() -> int:
 def train_model(
     model:keras.Model, # the model to train (a student or the teacher)
     data:dict, # from `experiment_data`
-    epochs:int, # training epochs (a maximum with `cfg.select == "best_val"`)
+    epochs:int, # training epochs
     cfg:ExperimentConfig, # batch size, learning rate and schedule, selection, and for distillation alpha and temperature
     batches:tf.data.Dataset|None=None, # the training batches; None: `training_batches(data, cfg, seed, ...)`
     seed:int=0, # seed of the batch order
     teacher:keras.Model|None=None, # if given, distill from it; else train on the labels alone
     track_test:bool=True, # also record the test accuracy of every epoch (for the patience curves; never used to choose)
+    evaluate_test:bool=True, # evaluate the kept weights on the test set (False while choosing settings)
+    restore_best:bool|None=None, # keep the best validation epoch's weights; None: if `cfg.select == "best_val"`
+    keep_epochs:bool=False, # return the weights after every epoch too (`record["epoch_weights"]`, not JSON-able)
+    distillation_loss_fn=None, # the Distiller's soft loss; None: the stable T^2 KL
 ) -> dict: # {"best_epoch", "val_accuracy", "test_accuracy", "test_loss", "train_seconds", "history"}
-    "Train `model` (distilled from `teacher` if given), keep the epoch `cfg.select` chooses, and evaluate it."
+    "Train `model` (distilled from `teacher` if given), keep the best validation epoch or the last, and evaluate it."
     keras.utils.set_random_seed(seed)
     lr = learning_rate(cfg, epochs, len(data["train"][1]))
     if teacher is None: trainer = compile_classifier(model, lr)
     else:
         trainer = Distiller(model, teacher)
-        trainer.compile(optimizer=keras.optimizers.Adam(lr), alpha=cfg.alpha, temperature=cfg.temperature)
+        trainer.compile(optimizer=keras.optimizers.Adam(lr), alpha=cfg.alpha, temperature=cfg.temperature,
+                        distillation_loss_fn=distillation_loss_fn)
     batches = training_batches(data, cfg, seed, teacher if cfg.augment else None) if batches is None else batches
     track = EpochAccuracy(model, {"val": data["val"], **({"test": data["test"]} if track_test else {})},
-                          restore_best=cfg.select == "best_val")
+                          restore_best=cfg.select == "best_val" if restore_best is None else restore_best, keep_epochs=keep_epochs)
     start = time.perf_counter()
-    history = trainer.fit(batches, epochs=epochs, verbose=fit_verbosity(), callbacks=[track])
+    history = trainer.fit(batches, epochs=epochs, shuffle=False, verbose=fit_verbosity(), callbacks=[track])   # batches are shuffled
     seconds = time.perf_counter() - start
-    test = evaluate_classifier(model, *data["test"])
-    return {"best_epoch": track.best_epoch, "val_accuracy": track.curves["val"][track.best_epoch - 1],
-            "test_accuracy": test["accuracy"], "test_loss": test["loss"], "train_seconds": seconds,
-            "history": {**{k: [float(v) for v in vs] for k, vs in history.history.items()},
-                        **{f"{k}_accuracy": v for k, v in track.curves.items()}}}
+    test = evaluate_classifier(model, *data["test"]) if evaluate_test else {"accuracy": None, "loss": None}
+    record = {"best_epoch": track.best_epoch, "val_accuracy": track.curves["val_accuracy"][track.best_epoch - 1],
+              "test_accuracy": test["accuracy"], "test_loss": test["loss"], "train_seconds": seconds,
+              "history": {**{k: [float(v) for v in vs] for k, vs in history.history.items()}, **track.curves}}
+    return {**record, "epoch_weights": track.epoch_weights} if keep_epochs else record
 
-# %% ../nbs/05_experiment.ipynb #b75a9c88
+# %% ../nbs/05_experiment.ipynb #80bebe53
 def write_atomic(
     path:Path, # the file to write
     write, # function(temporary path) that writes the content
@@ -298,7 +319,7 @@ def cached_run(
     write_atomic(record_path, lambda p: p.write_text(json.dumps({**record, "key": key}, indent=1)))   # last: marks a complete run
     return model, {**record, "key": key}
 
-# %% ../nbs/05_experiment.ipynb #4bc32189
+# %% ../nbs/05_experiment.ipynb #d301e650
 def train_teachers(
     data:dict, # from `experiment_data`
     cfg:ExperimentConfig, # `teacher`, `teachers`, `teacher_epochs`, `teacher_shift`, ...
@@ -338,7 +359,7 @@ def teacher_warning(
             f"({100 * scratch_val:.2f}%): distillation cannot be expected to help; train a stronger teacher "
             "(--teacher bn, more --teacher-epochs, --teachers 3)")
 
-# %% ../nbs/05_experiment.ipynb #5947f12f
+# %% ../nbs/05_experiment.ipynb #110c268b
 def mean_std(
     values, # numbers, one per seed
 ) -> tuple: # (mean, sample standard deviation; 0 for a single value)
@@ -371,7 +392,7 @@ def compare_students(
     return {"accuracy_difference": diff, "per_seed": per_seed, "spread": spread,
             "larger_than_twice_spread": bool(abs(diff) > 2 * spread)}
 
-# %% ../nbs/05_experiment.ipynb #63dddf1f
+# %% ../nbs/05_experiment.ipynb #ea17acbc
 MODEL_NAMES = {"teacher": "Teacher", "distilled": "Student, distilled", "scratch": "Student, from scratch"}
 
 def pct(m:dict, split:str) -> str: # "mean ± std (n=..)" in percent
@@ -390,7 +411,7 @@ def results_markdown(
     head += " size (Keras / .tflite) | latency / image, LiteRT | latency / image, tutorial's way |" if deployed else ""
     rows = [head, "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if deployed else "")]
     for key, m in models.items():
-        chosen = ", ".join(map(str, m["best_epoch"]))
+        chosen = ", ".join(map(str, dict.fromkeys(m["best_epoch"])))
         row = (f"| {MODEL_NAMES[key]} | {m['params']:,} | {m['epochs']} ({chosen}) | {m['test_loss_mean']:.4f} | "
                f"{pct(m, 'val')} | {pct(m, 'test')} | {m['train_seconds']:.1f} s |")
         if deployed:
@@ -420,7 +441,7 @@ def results_markdown(
                  f"{results['latency_ratios']['teacher_over_student_tutorial']:.1f}x the tutorial's way. Exported students are seed 0's.\n")
     return text
 
-# %% ../nbs/05_experiment.ipynb #5e5ef479
+# %% ../nbs/05_experiment.ipynb #24bdd673
 COLORS = {"teacher": "tab:gray", "distilled": "tab:blue", "scratch": "tab:orange"}
 
 def plot_patience(
@@ -463,7 +484,7 @@ def plot_accuracy(
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_experiment.ipynb #76c519f8
+# %% ../nbs/05_experiment.ipynb #2d95e0c3
 def student_runs(
     data:dict, # from `experiment_data`
     cfg:ExperimentConfig, # the settings
@@ -471,7 +492,7 @@ def student_runs(
     out:Path, # output directory
     key:dict, # what every student run depends on (settings, data, teacher)
     precision, # the `Precision` to build and train in
-) -> tuple: # ({"distilled": [record per seed], "scratch": [...]}, {"distilled": seed-0 model, "scratch": ...})
+) -> dict: # {"distilled": [record per seed], "scratch": [...]}, each run's weights after every epoch saved beside it
     "Train (or reuse) the distilled and the scratch student for every seed."
     logits = bank = None
     if cfg.views:
@@ -481,21 +502,62 @@ def student_runs(
     elif cfg.teacher_mode == "cached":
         print("[teacher logits] computed once, before training (exact without augmentation)")
         logits = {"train": teacher_logits(teacher, data["train"][0], cache_dir=out / "cache")}
-    runs, seed0 = {"distilled": [], "scratch": []}, {}
+    runs = {"distilled": [], "scratch": []}
     for seed in range(cfg.seeds):
         for kind, epochs in [("distilled", cfg.student_epochs), ("scratch", cfg.epochs_scratch)]:
             print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
-            distill = kind == "distilled"
+            distill, path = kind == "distilled", out / "students" / f"{kind}-seed{seed}"
             def train_student():
                 with precision_policy(precision): student = seed_student(seed=seed, name=kind)
                 batches = training_batches(data, cfg, seed, teacher if cfg.augment and distill else None,
                                            logits if distill else None, bank, distill)
-                return student, train_model(student, data, epochs, cfg, batches, seed, teacher if distill else None)
-            student, record = cached_run(out / "students" / f"{kind}-seed{seed}", {**key, "seed": seed, "kind": kind}, train_student)
+                record = train_model(student, data, epochs, cfg, batches, seed, teacher if distill else None,
+                                     restore_best=False, keep_epochs=True)
+                save_epoch_weights(epochs_file(path), record.pop("epoch_weights"))
+                return student, record
+            _, record = cached_run(path, {**key, "seed": seed, "kind": kind}, train_student)
+            if not epochs_file(path).is_file(): raise FileNotFoundError(f"{epochs_file(path)} is missing: delete {path}.json to train it again")
             runs[kind].append(record)
-            if seed == 0: seed0[kind] = student
-    return runs, seed0
+    return runs
 
+def epochs_file(path:Path) -> Path: return path.with_name(f"{path.name}-epochs.npz") # where a run's per-epoch weights are
+
+def save_epoch_weights(
+    path:Path, # an .npz file
+    weights:list, # per epoch, the model's weights (a list of arrays)
+):
+    "Save the weights of every epoch of a run (atomically)."
+    arrays = {f"epoch{e}_{i}": w for e, ws in enumerate(weights, 1) for i, w in enumerate(ws)}
+    write_atomic(path, lambda p: np.savez(p, **arrays))
+
+def load_epoch_weights(
+    path:Path, # written by `save_epoch_weights`
+    epoch:int, # 1-based epoch
+) -> list: # the model's weights after that epoch
+    "The weights of one epoch of a run."
+    with np.load(path, allow_pickle=False) as saved:
+        return [saved[f"epoch{epoch}_{i}"] for i in range(sum(k.startswith(f"epoch{epoch}_") for k in saved.files))]
+
+def chosen_epochs(
+    runs:dict, # student kind -> records (one per seed) with per-epoch "val_accuracy"
+    select:str, # "best_val" or "last"
+) -> dict: # student kind -> the epoch its results are reported at
+    "The students' epoch, chosen on validation: where the validation accuracy averaged over seeds and students is highest."
+    if select == "last": return {k: len(rs[0]["history"]["val_accuracy"]) for k, rs in runs.items()}
+    curves = {k: np.mean([r["history"]["val_accuracy"] for r in rs], axis=0) for k, rs in runs.items()}
+    if len({len(c) for c in curves.values()}) > 1:      # different budgets (the tutorial's protocol): each its own
+        return {k: int(np.argmax(c)) + 1 for k, c in curves.items()}
+    common = int(np.argmax(np.mean(list(curves.values()), axis=0))) + 1
+    return {k: common for k in runs}
+
+def at_epoch(
+    record:dict, # a student run's record with per-epoch curves
+    epoch:int, # 1-based epoch
+) -> dict: # the record with its validation and test figures taken at `epoch`
+    "A run's record as if it had been stopped after `epoch`."
+    h = record["history"]
+    return {**record, "best_epoch": epoch, "val_accuracy": h["val_accuracy"][epoch - 1],
+            "test_accuracy": h["test_accuracy"][epoch - 1], "test_loss": h["test_loss"][epoch - 1]}
 def deployment_reports(
     models:dict, # name -> model to export and time
     data:dict, # from `experiment_data` (the test set is used)
@@ -522,7 +584,14 @@ def run_experiment(
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
     settings = {k: v for k, v in asdict(cfg).items() if k not in ("out", "seeds", "deploy")}
     key = {**settings, "precision": precision.name, "data": data["fingerprint"], "teacher": weights_fingerprint(teacher)}
-    runs, seed0 = student_runs(data, cfg, teacher, out, key, precision)
+    runs = student_runs(data, cfg, teacher, out, key, precision)
+    epochs = chosen_epochs(runs, cfg.select)
+    print(f"[students] epoch chosen on validation: {epochs['distilled']}" + (f" (scratch {epochs['scratch']})" if epochs["scratch"] != epochs["distilled"] else ""))
+    runs = {k: [at_epoch(r, epochs[k]) for r in rs] for k, rs in runs.items()}
+    seed0 = {}
+    for kind in runs:
+        seed0[kind] = seed_student(name=kind)
+        seed0[kind].set_weights(load_epoch_weights(epochs_file(out / "students" / f"{kind}-seed0"), epochs[kind]))
     sizes = {"teacher": model_size(teacher), "distilled": model_size(seed0["distilled"]), "scratch": model_size(seed0["scratch"])}
     models = {"teacher": summarize_runs([teacher_rec], sizes["teacher"]),
               **{k: summarize_runs(runs[k], sizes[k]) for k in runs}}
@@ -541,7 +610,7 @@ def run_experiment(
     write_results(results, {k: [r["history"] for r in rs] for k, rs in runs.items()}, reports, out)
     return results
 
-# %% ../nbs/05_experiment.ipynb #83dce530
+# %% ../nbs/05_experiment.ipynb #0adf51b9
 def deployment_summary(
     report:dict, # a `deployment_report`
 ) -> dict: # the model's deployment entries in results.json
@@ -567,7 +636,7 @@ def write_results(
     print(f"\n{table}\nwritten to {out}/: results.json, results.md, {', '.join(n for n, _ in plots)}, teacher, students/"
           + (", litert/" if reports else "") + f" ({results['wall_seconds']:.0f} s)")
 
-# %% ../nbs/05_experiment.ipynb #2a34627a
+# %% ../nbs/05_experiment.ipynb #cf763e60
 def experiment_parser() -> argparse.ArgumentParser:
     "The command line options of `kd_experiment`."
     d = ExperimentConfig()
