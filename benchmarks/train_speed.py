@@ -7,7 +7,7 @@ shapes) beside the machine's peak measured in the same run with a plain matmul i
 what `choose_precision("auto")` picks here, and why.
 
     python benchmarks/train_speed.py                       # embedded MNIST subset (4,000 images), batch 64, 3 rounds
-    python benchmarks/train_speed.py --rounds 5 --json benchmarks/results/train_speed.json
+    python benchmarks/train_speed.py --out benchmarks/results/train_speed     # also writes train_speed.json and .md there
 """
 import argparse
 import json
@@ -70,7 +70,7 @@ def main():
     p.add_argument("--n", type=int, default=4000, help="training images per epoch (default 4,000)")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--rounds", type=int, default=3, help="measured epochs of each model and precision, after a warm-up")
-    p.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    p.add_argument("--out", default=None, help="also write the figures to train_speed.json and train_speed.md in this directory")
     args = p.parse_args()
 
     auto = choose_precision("auto")
@@ -106,12 +106,16 @@ def main():
     rows.append(f"| teacher training, achieved GFLOP/s | {achieved['float32']:.0f} | {achieved['bfloat16']:.0f} | |")
     rows.append(f"| peak: {2048}x{2048} matmul, GFLOP/s | {peaks['float32']:.0f} | {peaks['bfloat16']:.0f} | |")
     table = "\n".join(rows)
-    print(f"\n{len(x):,} images, batch {args.batch_size}, median of {args.rounds} epochs after a warm-up, "
-          f"{os.cpu_count()} CPU cores; teacher training step: {step_flops / 1e6:.0f} MFLOP per image\n\n{table}\n")
-    print(f"teacher training reaches {100 * achieved['float32'] / peaks['float32']:.0f}% of the float32 matmul peak "
-          f"and {100 * achieved['bfloat16'] / peaks['bfloat16']:.0f}% of the bfloat16 one")
-    if args.json:
-        with open(args.json, "w") as f:
+    summary = (f"{len(x):,} images, batch {args.batch_size}, median of {args.rounds} epochs after a warm-up, "
+               f"{os.cpu_count()} CPU cores; teacher training step: {step_flops / 1e6:.0f} MFLOP per image. "
+               f"Teacher training reaches {100 * achieved['float32'] / peaks['float32']:.0f}% of the float32 matmul peak "
+               f"and {100 * achieved['bfloat16'] / peaks['bfloat16']:.0f}% of the bfloat16 one. "
+               f"`choose_precision('auto')` here: {auto.name} ({auto.reason}).")
+    print(f"\n{table}\n\n{summary}")
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "train_speed.md"), "w") as f: f.write(f"{table}\n\n{summary}\n")
+        with open(os.path.join(args.out, "train_speed.json"), "w") as f:
             json.dump({"auto": {"name": auto.name, "reason": auto.reason, "bf16_cpu_flags": auto.bf16_cpu_flags},
                        "n": len(x), "batch_size": args.batch_size, "rounds": args.rounds, "cpu_count": os.cpu_count(),
                        "teacher_train_mflop_per_image": step_flops / 1e6, "seconds": {" ".join(k): v for k, v in times.items()},

@@ -5,16 +5,20 @@ import sys
 import numpy as np
 import pytest
 
-RUN = "import sys; from kd_nb.experiment import kd_experiment; sys.exit(kd_experiment())"
+RUN = "import sys; from kd_nb.{module} import {command}; sys.exit({command}())"
 
 
-def kd_experiment(*args):
-    return subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, timeout=300)
+def run_command(command, module, *args):
+    return subprocess.run([sys.executable, "-c", RUN.format(module=module, command=command), *args], capture_output=True,
+                          text=True, timeout=300)
 
 
-def error_lines(result):
+def kd_experiment(*args): return run_command("kd_experiment", "experiment", *args)
+
+
+def error_lines(result, command="kd_experiment"):
     "Lines of the command's own output (TensorFlow's start-up log lines left out)."
-    return [l for l in (result.stdout + result.stderr).splitlines() if l.startswith("kd_experiment") or "Traceback" in l]
+    return [l for l in (result.stdout + result.stderr).splitlines() if l.startswith(command) or "Traceback" in l]
 
 
 @pytest.fixture
@@ -45,3 +49,12 @@ def test_bad_option_is_one_line(args, message):
     assert result.returncode == 2
     lines = error_lines(result)
     assert len(lines) == 1 and lines[0].startswith("kd_experiment: error:") and message in lines[0], lines
+
+
+@pytest.mark.parametrize("args, message", [(["--alphas", "0.1,x"], "could not convert"), (["--alphas", "0.1,2"], "alpha"),
+                                           (["--temperatures", "0,4"], "temperature"), (["--teacher-epochs", "0"], "teacher_epochs")])
+def test_bad_sweep_option_is_one_line(args, message):
+    result = run_command("kd_sweep", "sweep", *args)
+    assert result.returncode == 2
+    lines = error_lines(result, "kd_sweep")
+    assert len(lines) == 1 and lines[0].startswith("kd_sweep: error:") and message in lines[0], lines
