@@ -1,6 +1,6 @@
 """Accuracy parity of float32 and bfloat16 training: the same experiment (3 seeds) run in each precision, side by side,
 with the test accuracies (mean ± std over seeds) and the wall time of each. On a CPU without native bfloat16 the
-bfloat16 run is emulated and slow, so the default is a reduced experiment (1,000 training images, short budgets).
+bfloat16 run is emulated and slow, so the default is a reduced experiment (2,000 training images, short budgets).
 
     python benchmarks/precision_parity.py --out benchmarks/results/precision
     python benchmarks/precision_parity.py --n-train 0 --teacher-epochs 12 --student-epochs 30   # the default experiment
@@ -20,8 +20,8 @@ from kd_nb.precision import choose_precision
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dataset", default="embedded")
-    p.add_argument("--n-train", type=int, default=1000, help="training images (0: all)")
-    p.add_argument("--teacher-epochs", type=int, default=3)
+    p.add_argument("--n-train", type=int, default=2000, help="training images (0: all)")
+    p.add_argument("--teacher-epochs", type=int, default=6)
     p.add_argument("--student-epochs", type=int, default=10)
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--out", default="precision_parity")

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['without_class', 'shift_logit', 'best_shift', 'class_accuracy', 'dark_knowledge', 'dark_knowledge_markdown']
 
-# %% ../nbs/09_dark_knowledge.ipynb #4fda1cd5
+# %% ../nbs/09_dark_knowledge.ipynb #12e79377
 import argparse
 import json
 import time
@@ -21,7 +21,7 @@ from .experiment import (ExperimentConfig, logits_of, train_model, train_teacher
 from .models import seed_student
 from .precision import choose_precision, precision_policy
 
-# %% ../nbs/09_dark_knowledge.ipynb #63ed0509
+# %% ../nbs/09_dark_knowledge.ipynb #3538ec8b
 def without_class(
     x, y, # images (or features) and labels
     label:int, # the class to remove
@@ -44,9 +44,10 @@ def best_shift(
     logits:np.ndarray, # the student's logits on the selection set (the training images, all classes)
     y, # their labels
     label:int, # the class removed from the transfer set
-    shifts=np.arange(0.0, 20.01, 0.25), # candidate shifts
+    shifts=None, # candidate shifts; None: 0 to 20 in steps of 0.25
 ) -> float: # the smallest shift with the best accuracy on (logits, y)
     "The bias correction of `label`'s logit that maximizes accuracy on the selection set."
+    shifts = np.arange(0.0, 20.01, 0.25) if shifts is None else np.asarray(shifts, dtype=float)
     accuracy = [np.mean(np.argmax(shift_logit(logits, label, s), axis=1) == y) for s in shifts]
     return float(shifts[int(np.argmax(accuracy))])
 
@@ -58,7 +59,7 @@ def class_accuracy(
     correct = np.argmax(logits, axis=1) == np.asarray(y)
     return {"class": float(correct[np.asarray(y) == label].mean()), "overall": float(correct.mean())}
 
-# %% ../nbs/09_dark_knowledge.ipynb #59dd245d
+# %% ../nbs/09_dark_knowledge.ipynb #52414a0f
 def dark_knowledge(
     cfg:ExperimentConfig, # the experiment's recipe and data (teacher, epochs, alpha, T, ...); `out` holds the teacher
     omit:int=3, # the class removed from the transfer set

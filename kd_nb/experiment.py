@@ -12,7 +12,7 @@ __all__ = ['TUTORIAL_PROTOCOL', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig', 'ch
            'at_epoch', 'deployment_reports', 'run_experiment', 'deployment_summary', 'write_results',
            'experiment_parser', 'config_from_args', 'kd_experiment']
 
-# %% ../nbs/05_experiment.ipynb #23f0ef30
+# %% ../nbs/05_experiment.ipynb #560265c5
 import argparse
 import json
 import os
@@ -36,7 +36,7 @@ from .precision import PRECISIONS, choose_precision, float32_model, precision_po
 from .models import TEACHERS, ensemble, model_size, seed_student, weights_fingerprint
 from .soft_labels import check_temperature
 
-# %% ../nbs/05_experiment.ipynb #e1f67234
+# %% ../nbs/05_experiment.ipynb #d59e97f2
 @dataclass(frozen=True)
 class ExperimentConfig:
     "Settings of the reference experiment; the defaults are the fair, patient protocol on the embedded MNIST subset."
@@ -71,7 +71,7 @@ class ExperimentConfig:
 TUTORIAL_PROTOCOL = dict(teacher="tutorial", teachers=1, teacher_epochs=6, teacher_shift=0, student_epochs=5, scratch_epochs=3,
                          alpha=0.1, temperature=10.0, views=0, schedule="constant", select="last")
 
-# %% ../nbs/05_experiment.ipynb #d43bd465
+# %% ../nbs/05_experiment.ipynb #66adcbc9
 def check_choice(name, value, choices):
     "Raise a `ValueError` unless `value` is one of `choices`."
     if value not in choices: raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
@@ -99,7 +99,7 @@ def check_config(
     check_alpha(cfg.alpha); check_temperature(cfg.temperature)
     return cfg
 
-# %% ../nbs/05_experiment.ipynb #586da05f
+# %% ../nbs/05_experiment.ipynb #a2274bee
 def experiment_data(
     cfg:ExperimentConfig, # uses `dataset`, `n_train`, `val_fraction`
 ) -> dict: # {"train": (x, y), "val": (x, y), "test": (x, y), "name": str, "fingerprint": str}
@@ -113,7 +113,7 @@ def experiment_data(
     return {"train": (x_train[train_idx], y_train[train_idx]), "val": (x_train[val_idx], y_train[val_idx]), "test": test,
             "name": name, "fingerprint": fingerprint(x_train, y_train, *test)}
 
-# %% ../nbs/05_experiment.ipynb #975c82b1
+# %% ../nbs/05_experiment.ipynb #d2cb485c
 def learning_rate(
     cfg:ExperimentConfig, # `learning_rate`, `schedule`, `batch_size`
     epochs:int, # length of the run
@@ -155,7 +155,7 @@ def evaluate_classifier(
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits)
     return {"loss": float(loss), "accuracy": float(np.mean(np.argmax(logits, axis=1) == y))}
 
-# %% ../nbs/05_experiment.ipynb #a45ac40c
+# %% ../nbs/05_experiment.ipynb #9b2bcacf
 def split_metrics(
     model:keras.Model, # a model that outputs logits
     x, # inputs
@@ -192,7 +192,7 @@ class EpochAccuracy(keras.callbacks.Callback):
         if self.restore_best and self._best_weights is not None: self.net.set_weights(self._best_weights)
         elif not self.restore_best: self.best_epoch = len(self.curves["val_accuracy"])
 
-# %% ../nbs/05_experiment.ipynb #1dde7a51
+# %% ../nbs/05_experiment.ipynb #32172fcd
 def mnist_augmentation(
     seed:int=0, # seed of the random transformations
 ) -> keras.Sequential: # a model that augments a batch of (N, 28, 28, 1) images when called with training=True
@@ -230,7 +230,7 @@ def training_batches(
     ds = augment_batches(ds, mnist_augmentation(seed))
     return ds if teacher is None else add_teacher_logits(ds, teacher)
 
-# %% ../nbs/05_experiment.ipynb #5264e7b8
+# %% ../nbs/05_experiment.ipynb #3a0958d7
 def fit_verbosity() -> int:
     "Keras `verbose`: progress bars on a terminal, one line per epoch in logs and notebooks."
     return 1 if sys.stdout.isatty() else 2
@@ -269,7 +269,7 @@ def train_model(
               "history": {**{k: [float(v) for v in vs] for k, vs in history.history.items()}, **track.curves}}
     return {**record, "epoch_weights": track.epoch_weights} if keep_epochs else record
 
-# %% ../nbs/05_experiment.ipynb #480a1207
+# %% ../nbs/05_experiment.ipynb #82ae0f6c
 def write_atomic(
     path:Path, # the file to write
     write, # function(temporary path) that writes the content
@@ -319,7 +319,7 @@ def cached_run(
     write_atomic(record_path, lambda p: p.write_text(json.dumps({**record, "key": key}, indent=1)))   # last: marks a complete run
     return model, {**record, "key": key}
 
-# %% ../nbs/05_experiment.ipynb #879606ec
+# %% ../nbs/05_experiment.ipynb #2b8cf817
 def train_teachers(
     data:dict, # from `experiment_data`
     cfg:ExperimentConfig, # `teacher`, `teachers`, `teacher_epochs`, `teacher_shift`, ...
@@ -359,7 +359,7 @@ def teacher_warning(
             f"({100 * scratch_val:.2f}%): distillation cannot be expected to help; train a stronger teacher "
             "(--teacher bn, more --teacher-epochs, --teachers 3)")
 
-# %% ../nbs/05_experiment.ipynb #a66a08b4
+# %% ../nbs/05_experiment.ipynb #53046db1
 def mean_std(
     values, # numbers, one per seed
 ) -> tuple: # (mean, sample standard deviation; 0 for a single value)
@@ -392,7 +392,7 @@ def compare_students(
     return {"accuracy_difference": diff, "per_seed": per_seed, "spread": spread,
             "larger_than_twice_spread": bool(abs(diff) > 2 * spread)}
 
-# %% ../nbs/05_experiment.ipynb #b51dd5c1
+# %% ../nbs/05_experiment.ipynb #535e6f88
 MODEL_NAMES = {"teacher": "Teacher", "distilled": "Student, distilled", "scratch": "Student, from scratch"}
 
 def pct(m:dict, split:str) -> str: # "mean ± std (n=..)" in percent
@@ -441,7 +441,7 @@ def results_markdown(
                  f"{results['latency_ratios']['teacher_over_student_tutorial']:.1f}x the tutorial's way. Exported students are seed 0's.\n")
     return text
 
-# %% ../nbs/05_experiment.ipynb #e5769cfe
+# %% ../nbs/05_experiment.ipynb #bb3c9c4e
 COLORS = {"teacher": "tab:gray", "distilled": "tab:blue", "scratch": "tab:orange"}
 
 def plot_patience(
@@ -484,7 +484,7 @@ def plot_accuracy(
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_experiment.ipynb #3b7894fb
+# %% ../nbs/05_experiment.ipynb #e446179d
 def student_runs(
     data:dict, # from `experiment_data`
     cfg:ExperimentConfig, # the settings
@@ -610,7 +610,7 @@ def run_experiment(
     write_results(results, {k: [r["history"] for r in rs] for k, rs in runs.items()}, reports, out)
     return results
 
-# %% ../nbs/05_experiment.ipynb #22c01a04
+# %% ../nbs/05_experiment.ipynb #75c91e39
 def deployment_summary(
     report:dict, # a `deployment_report`
 ) -> dict: # the model's deployment entries in results.json
@@ -636,7 +636,7 @@ def write_results(
     print(f"\n{table}\nwritten to {out}/: results.json, results.md, {', '.join(n for n, _ in plots)}, teacher, students/"
           + (", litert/" if reports else "") + f" ({results['wall_seconds']:.0f} s)")
 
-# %% ../nbs/05_experiment.ipynb #84d98cdf
+# %% ../nbs/05_experiment.ipynb #3bc4d88e
 def experiment_parser() -> argparse.ArgumentParser:
     "The command line options of `kd_experiment`."
     d = ExperimentConfig()

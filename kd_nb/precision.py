@@ -6,14 +6,14 @@
 __all__ = ['BF16_CPU_FLAGS', 'PRECISIONS', 'cpu_flags', 'bf16_accelerator', 'Precision', 'choose_precision', 'precision_policy',
            'float32_model']
 
-# %% ../nbs/50_precision.ipynb #a85e0882
+# %% ../nbs/50_precision.ipynb #194567d5
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import keras
 
-# %% ../nbs/50_precision.ipynb #ed827123
+# %% ../nbs/50_precision.ipynb #605c0105
 BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16") # CPU flags (Linux /proc/cpuinfo) of native bfloat16 arithmetic
 
 def cpu_flags(
@@ -25,7 +25,7 @@ def cpu_flags(
     flags = [line.split(":", 1)[1] for line in text.splitlines() if line.startswith("flags") and ":" in line]
     return frozenset(flags[0].split()) if flags else frozenset()
 
-# %% ../nbs/50_precision.ipynb #9d06d001
+# %% ../nbs/50_precision.ipynb #6fb96a59
 def bf16_accelerator() -> str: # a description of the device, or "" if there is none
     "A GPU of compute capability >= 8.0 or a TPU that TensorFlow can use: native bfloat16 there."
     import tensorflow as tf                          # only here: the rest of the module works on any Keras backend
@@ -35,7 +35,7 @@ def bf16_accelerator() -> str: # a description of the device, or "" if there is 
     tpus = tf.config.list_physical_devices("TPU")
     return tpus[0].name if tpus else ""
 
-# %% ../nbs/50_precision.ipynb #ad310160
+# %% ../nbs/50_precision.ipynb #1f12dcdb
 PRECISIONS = ("auto", "float32", "bfloat16")
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def choose_precision(
                                             "; this hardware has no native bfloat16, so it is emulated and likely slower")
     return Precision(precision, name, reason, native_flags, accelerator)
 
-# %% ../nbs/50_precision.ipynb #cb0b1fab
+# %% ../nbs/50_precision.ipynb #843148c0
 @contextlib.contextmanager
 def precision_policy(
     precision, # a `Precision`, or a Keras policy name ("float32", "mixed_bfloat16")
@@ -81,7 +81,7 @@ def precision_policy(
     try: yield
     finally: keras.config.set_dtype_policy(previous)
 
-# %% ../nbs/50_precision.ipynb #b4684dcf
+# %% ../nbs/50_precision.ipynb #ad917531
 def float32_model(
     model:keras.Model, # a built model (Sequential or functional), in any precision
 ) -> keras.Model: # `model` itself if all its layers compute in float32, else a float32 copy with the same weights

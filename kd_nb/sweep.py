@@ -6,7 +6,7 @@
 __all__ = ['ALPHAS', 'TEMPERATURES', 'tutorial_soft_loss', 'sweep_cells', 'distill_cell', 'run_sweep', 'scratch_record',
            'sweep_grid', 'plot_sweep', 'sweep_summary', 'sweep_parser', 'kd_sweep']
 
-# %% ../nbs/08_sweep.ipynb #7726698b
+# %% ../nbs/08_sweep.ipynb #b9199933
 import argparse
 import itertools
 import json
@@ -25,7 +25,7 @@ from .experiment import (ExperimentConfig, cached_record, check_config, config_f
 from .models import seed_student, weights_fingerprint
 from .precision import choose_precision, precision_policy
 
-# %% ../nbs/08_sweep.ipynb #f4376e7b
+# %% ../nbs/08_sweep.ipynb #64b42605
 def tutorial_soft_loss(
     temperature:float, # the Distiller's temperature T
 ): # a loss on probabilities that the Distiller's T^2 factor turns into the tutorial's plain KL
@@ -33,7 +33,7 @@ def tutorial_soft_loss(
     def soft_loss(p_teacher, p_student): return keras.losses.kl_divergence(p_teacher, p_student) / temperature ** 2
     return soft_loss
 
-# %% ../nbs/08_sweep.ipynb #02b0d612
+# %% ../nbs/08_sweep.ipynb #e669aac8
 ALPHAS, TEMPERATURES = (0.1, 0.5, 0.9), (1.0, 2.0, 4.0, 8.0, 16.0)
 
 def sweep_cells(
@@ -101,7 +101,7 @@ def scratch_record(data, cfg, precision) -> dict:
     with precision_policy(precision): student = seed_student(seed=0, name="scratch")
     return train_model(student, data, cfg.student_epochs, cfg, training_batches(data, cfg, 0), 0, track_test=False, evaluate_test=False)
 
-# %% ../nbs/08_sweep.ipynb #01ba9108
+# %% ../nbs/08_sweep.ipynb #0d288305
 def sweep_grid(results:dict) -> tuple: # (row labels, temperatures, validation accuracy in % (rows, temperatures))
     "The sweep's cells as a grid of mean validation accuracies."
     rows = list(dict.fromkeys(c["row"] for c in results["cells"]))
@@ -129,7 +129,7 @@ def sweep_summary(results:dict) -> str:
     return (f"chosen on validation: alpha = {c['alpha']}, T = {c['temperature']:g} (validation {100 * c['val_accuracy']:.2f}%, "
             f"scratch {100 * results['scratch_val_accuracy']:.2f}%); its test accuracy, measured once: {100 * c['test_accuracy']:.2f}%")
 
-# %% ../nbs/08_sweep.ipynb #b088b599
+# %% ../nbs/08_sweep.ipynb #a6e28c63
 def sweep_parser() -> argparse.ArgumentParser:
     "Options of `kd_sweep`: the data and recipe options of `kd_experiment`, and the grid."
     p = experiment_parser()
