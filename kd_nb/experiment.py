@@ -162,10 +162,8 @@ def split_metrics(
     y, # integer labels
 ) -> tuple: # (accuracy, mean cross-entropy)
     "Accuracy and cross-entropy of `model` on (x, y), from one pass over its logits."
-    logits = logits_of(model, x)
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_p = shifted[np.arange(len(y)), y] - np.log(np.exp(shifted).sum(axis=1))
-    return float(np.mean(np.argmax(logits, axis=1) == y)), float(-log_p.mean())
+    metrics = evaluate_classifier(model, x, y)
+    return metrics["accuracy"], metrics["loss"]
 
 class EpochAccuracy(keras.callbacks.Callback):
     "After each epoch: accuracy and loss of `net` on each split; the best-validation epoch's weights put back, or every epoch's kept."
