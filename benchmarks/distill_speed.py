@@ -25,6 +25,7 @@ from kd_nb.data import load_mnist, to_dataset
 from kd_nb.distiller import Distiller
 from kd_nb.experiment import compile_classifier
 from kd_nb.models import seed_student, seed_teacher
+from kd_nb.terms import distillation_targets
 
 
 def epoch_seconds(model, ds):
@@ -48,7 +49,7 @@ def time_epochs(x, y, batch_size, rounds):
     logits_seconds = time.perf_counter() - start
     ways = {"a": (compile_classifier(seed_student(seed=0)), to_dataset(x, y, batch_size)),
             "b": (distiller(teacher), to_dataset(x, y, batch_size)),
-            "c": (distiller(teacher), to_dataset(x, {"labels": y, "teacher_logits": logits}, batch_size))}
+            "c": (distiller(teacher), to_dataset(x, distillation_targets(y, logits), batch_size))}
     for model, ds in ways.values(): epoch_seconds(model, ds)            # warm-up: tracing and first-epoch effects
     times = {k: [] for k in ways}
     for r in range(rounds):

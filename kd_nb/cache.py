@@ -19,6 +19,7 @@ import keras
 from .data import fingerprint, to_dataset
 from .models import weights_fingerprint
 from .precision import float32_model
+from .terms import distillation_targets
 
 # %% ../nbs/07_fast_distillation.ipynb #a8f979ed
 def dataset_inputs(
@@ -74,7 +75,7 @@ def add_teacher_logits(
     teacher:keras.Model, # the trained teacher
 ) -> tf.data.Dataset: # batches of (inputs, {"labels", "teacher_logits"}) for a `Distiller`
     "Run the teacher (inference mode) on each batch as it is, and carry its logits with the labels."
-    return (ds.map(lambda x, y: (x, {"labels": y, "teacher_logits": teacher(x, training=False)}))
+    return (ds.map(lambda x, y: (x, distillation_targets(y, teacher(x, training=False))))
               .prefetch(tf.data.AUTOTUNE))
 
 # %% ../nbs/07_fast_distillation.ipynb #1f21ce43
@@ -150,6 +151,6 @@ def bank_batches(
     logits = tf.constant(bank["logits"]) if with_logits else None
     def view(i, j):
         image = shifted(x[i], shifts[i, j], m)
-        return (image, {"labels": y[i], "teacher_logits": logits[i, j]}) if with_logits else (image, y[i])
+        return (image, distillation_targets(y[i], logits[i, j])) if with_logits else (image, y[i])
     return (tf.data.Dataset.zip(index, draws).map(view, num_parallel_calls=tf.data.AUTOTUNE)
               .batch(batch_size).prefetch(tf.data.AUTOTUNE))

@@ -7,10 +7,10 @@ __all__ = ['TUTORIAL_PROTOCOL', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig', 'ch
            'learning_rate', 'compile_classifier', 'logits_of', 'accuracy', 'evaluate_classifier', 'split_metrics',
            'EpochAccuracy', 'mnist_augmentation', 'shift_batches', 'training_batches', 'fit_verbosity', 'train_model',
            'write_atomic', 'read_record', 'cached_record', 'cached_run', 'train_teachers', 'teacher_warning',
-           'mean_std', 'summarize_runs', 'compare_students', 'pct', 'results_markdown', 'plot_patience',
-           'plot_accuracy', 'student_runs', 'epochs_file', 'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs',
-           'at_epoch', 'deployment_reports', 'run_experiment', 'deployment_summary', 'write_results',
-           'experiment_parser', 'config_from_args', 'kd_experiment']
+           'mean_std', 'summarize_runs', 'compare_students', 'arm_name', 'model_label', 'pct', 'results_markdown',
+           'model_color', 'plot_patience', 'plot_accuracy', 'student_runs', 'epochs_file', 'save_epoch_weights',
+           'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports', 'run_experiment',
+           'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args', 'kd_experiment']
 
 # %% ../nbs/05_experiment.ipynb #560265c5
 import argparse
@@ -35,6 +35,9 @@ from .distiller import Distiller, check_alpha
 from .precision import PRECISIONS, choose_precision, float32_model, precision_policy
 from .models import TEACHERS, ensemble, model_size, seed_student, weights_fingerprint
 from .soft_labels import check_temperature
+from .terms import METHODS, distillation_targets, method_terms, reads_teacher_layers
+import kd_nb.dkd, kd_nb.fitnets, kd_nb.self_distillation   # register their methods ("dkd", "fitnets", "mean_teacher")
+from .multi_teacher import teacher_members   # and "multi_teacher"
 
 # %% ../nbs/05_experiment.ipynb #d59e97f2
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class ExperimentConfig:
     teacher_mode:str = "cached" # "cached": teacher logits computed once (exact, fast); "online": teacher run on every batch
     augment:bool = False # online consistent augmentation (rotations and shifts, teacher run on every batch); needs "online" and views=0
     precision:str = "auto" # "auto" (bfloat16 where the hardware has it natively, else float32), "float32" or "bfloat16"
+    methods:tuple = ("kd",) # distillation methods, one student arm each (registered in `kd_nb.terms.METHODS`); a scratch arm always runs
     deploy:bool = True # export the teacher and the seed-0 students to LiteRT and time them
     out:str = "kd_results" # output directory
 
@@ -97,6 +101,9 @@ def check_config(
     if cfg.augment and cfg.views: raise ValueError("choose one augmentation: online (augment) or a view bank (views > 0), not both")
     if cfg.views and cfg.teacher_mode == "online": raise ValueError("a view bank caches the teacher's logits: use teacher_mode 'cached'")
     check_alpha(cfg.alpha); check_temperature(cfg.temperature)
+    if isinstance(cfg.methods, str) or not cfg.methods or len(set(cfg.methods)) < len(cfg.methods):
+        raise ValueError(f"methods must be a non-empty list of distinct method names, got {cfg.methods!r}")
+    for method in cfg.methods: check_choice("method", method, tuple(METHODS))
     return cfg
 
 # %% ../nbs/05_experiment.ipynb #a2274bee
@@ -223,7 +230,7 @@ def training_batches(
     x, y = data["train"]
     if bank is not None: return bank_batches(x, y, bank, cfg.batch_size, seed, with_logits=distill)
     if logits is not None and cfg.augment: raise ValueError("cached teacher logits cannot be used with augmented images")
-    ds = to_dataset(x, y if logits is None else {"labels": y, "teacher_logits": logits["train"]}, cfg.batch_size, seed=seed)
+    ds = to_dataset(x, y if logits is None else distillation_targets(y, logits["train"]), cfg.batch_size, seed=seed)
     if not cfg.augment: return ds
     ds = augment_batches(ds, mnist_augmentation(seed))
     return ds if teacher is None else add_teacher_logits(ds, teacher)
@@ -245,16 +252,16 @@ def train_model(
     evaluate_test:bool=True, # evaluate the kept weights on the test set (False while choosing settings)
     restore_best:bool|None=None, # keep the best validation epoch's weights; None: if `cfg.select == "best_val"`
     keep_epochs:bool=False, # return the weights after every epoch too (`record["epoch_weights"]`, not JSON-able)
-    distillation_loss_fn=None, # the Distiller's soft loss; None: the stable T^2 KL
+    terms:list|None=None, # the objective's terms when `teacher` is given; None: KD with `cfg.alpha` and `cfg.temperature`
 ) -> dict: # {"best_epoch", "val_accuracy", "test_accuracy", "test_loss", "train_seconds", "history"}
     "Train `model` (distilled from `teacher` if given), keep the best validation epoch or the last, and evaluate it."
     keras.utils.set_random_seed(seed)
     lr = learning_rate(cfg, epochs, len(data["train"][1]))
     if teacher is None: trainer = compile_classifier(model, lr)
     else:
-        trainer = Distiller(model, teacher)
-        trainer.compile(optimizer=keras.optimizers.Adam(lr), alpha=cfg.alpha, temperature=cfg.temperature,
-                        distillation_loss_fn=distillation_loss_fn)
+        terms = method_terms("kd", model, teacher, cfg.alpha, cfg.temperature) if terms is None else terms
+        trainer = Distiller(model, teacher, terms=terms)
+        trainer.compile(optimizer=keras.optimizers.Adam(lr))
     batches = training_batches(data, cfg, seed, teacher if cfg.augment else None) if batches is None else batches
     track = EpochAccuracy(model, {"val": data["val"], **({"test": data["test"]} if track_test else {})},
                           restore_best=cfg.select == "best_val" if restore_best is None else restore_best, keep_epochs=keep_epochs)
@@ -393,6 +400,9 @@ def compare_students(
 # %% ../nbs/05_experiment.ipynb #535e6f88
 MODEL_NAMES = {"teacher": "Teacher", "distilled": "Student, distilled", "scratch": "Student, from scratch"}
 
+def arm_name(method:str) -> str: return "distilled" if method == "kd" else method # the student arm `method` trains
+def model_label(key:str) -> str: return MODEL_NAMES.get(key, f"Student, {key}") # how tables and plots name model `key`
+
 def pct(m:dict, split:str) -> str: # "mean ± std (n=..)" in percent
     "Accuracy on `split` of one model's summary, over seeds."
     values = 100 * np.asarray(m[f"{split}_accuracy"] if isinstance(m[f"{split}_accuracy"], list) else [m[f"{split}_accuracy"]])
@@ -410,14 +420,15 @@ def results_markdown(
     rows = [head, "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if deployed else "")]
     for key, m in models.items():
         chosen = ", ".join(map(str, dict.fromkeys(m["best_epoch"])))
-        row = (f"| {MODEL_NAMES[key]} | {m['params']:,} | {m['epochs']} ({chosen}) | {m['test_loss_mean']:.4f} | "
+        row = (f"| {model_label(key)} | {m['params']:,} | {m['epochs']} ({chosen}) | {m['test_loss_mean']:.4f} | "
                f"{pct(m, 'val')} | {pct(m, 'test')} | {m['train_seconds']:.1f} s |")
         if deployed:
             lat = m["latency_us"]
             row += (f" {m['size_bytes'] / 1024:,.0f} / {m['litert']['float']['size_bytes'] / 1024:,.0f} KiB | "
                     f"{lat['litert']['median']:,.1f} µs | {lat['tutorial_predict']['median'] / 1000:,.1f} ms |")
         rows.append(row)
-    c, ds, t = results["comparison"], results["dataset"], results["teacher"]
+    ds, t = results["dataset"], results["teacher"]
+    comparisons = results.get("comparisons") or {"distilled": results["comparison"]}   # results.json before --methods had one
     teacher = (f"{cfg['teachers']} x " if cfg["teachers"] > 1 else "") + f"{cfg['teacher']} teacher"
     views = f"view bank of {cfg['views']} shifted views (up to {cfg['view_shift']} px)" if cfg["views"] else (
         "online augmentation" if cfg["augment"] else "no augmentation")
@@ -427,10 +438,10 @@ def results_markdown(
             f"T = {cfg['temperature']}; {cfg['schedule']} learning rate (Adam {cfg['learning_rate']}), batch {cfg['batch_size']}; "
             f"students: {views}; epoch kept: {'best on validation' if cfg['select'] == 'best_val' else 'the last'}; "
             f"precision {results['precision']['name']}.\n\n"
-            f"Distilled minus scratch: {100 * c['accuracy_difference']:+.2f} points of test accuracy "
-            f"(per seed: {', '.join(f'{100 * d:+.2f}' for d in c['per_seed'])}); this is "
-            f"{'more' if c['larger_than_twice_spread'] else 'not more'} than twice the seed-to-seed spread "
-            f"({100 * c['spread']:.2f} points).\n")
+            + "\n".join(f"{model_label(k).removeprefix('Student, ').capitalize()} minus scratch: {100 * c['accuracy_difference']:+.2f} points of test accuracy "
+                      f"(per seed: {', '.join(f'{100 * d:+.2f}' for d in c['per_seed'])}); this is "
+                      f"{'more' if c['larger_than_twice_spread'] else 'not more'} than twice the seed-to-seed spread "
+                      f"({100 * c['spread']:.2f} points).\n" for k, c in comparisons.items()))
     if t.get("warning"): text += f"\n{t['warning']}\n"
     if deployed:
         text += (f"\nLatency: median per image at batch 1 on {results['machine']['cpu']} ({results['machine']['cpu_count']} cores), "
@@ -441,6 +452,10 @@ def results_markdown(
 
 # %% ../nbs/05_experiment.ipynb #bb3c9c4e
 COLORS = {"teacher": "tab:gray", "distilled": "tab:blue", "scratch": "tab:orange"}
+
+def model_color(key:str) -> str: # the color of model `key` in every plot
+    if key in COLORS: return COLORS[key]
+    return f"C{2 + sorted(METHODS).index(key) % 8}" if key in METHODS else "tab:purple"
 
 def plot_patience(
     histories:dict, # "distilled" / "scratch" -> list of run histories (one per seed), with "val_accuracy", "test_accuracy"
@@ -453,8 +468,8 @@ def plot_patience(
         for name, hs in histories.items():
             if f"{split}_accuracy" not in hs[0]: continue
             v = 100 * np.array([h[f"{split}_accuracy"] for h in hs]); epochs = np.arange(1, v.shape[1] + 1)
-            ax.plot(epochs, v.mean(0), color=COLORS[name], label=f"{MODEL_NAMES[name]} (n={len(hs)})")
-            if len(hs) > 1: ax.fill_between(epochs, v.mean(0) - v.std(0, ddof=1), v.mean(0) + v.std(0, ddof=1), color=COLORS[name], alpha=0.2)
+            ax.plot(epochs, v.mean(0), color=model_color(name), label=f"{model_label(name)} (n={len(hs)})")
+            if len(hs) > 1: ax.fill_between(epochs, v.mean(0) - v.std(0, ddof=1), v.mean(0) + v.std(0, ddof=1), color=model_color(name), alpha=0.2)
         if teacher_val is not None and split == "val":
             ax.axhline(100 * teacher_val, color=COLORS["teacher"], ls="--", label="teacher")
         ax.set(xlabel="epoch", title=f"{'validation' if split == 'val' else 'test'} accuracy per epoch")
@@ -473,10 +488,10 @@ def plot_accuracy(
     fig, ax = plt.subplots(figsize=(6, 3.6))
     accs = {name: 100 * np.atleast_1d(m["test_accuracy"]) for name, m in results["models"].items()}
     for i, (name, acc) in enumerate(accs.items()):
-        ax.bar(i, acc.mean(), yerr=acc.std(ddof=1) if len(acc) > 1 else 0, color=COLORS[name], alpha=0.6, capsize=6)
+        ax.bar(i, acc.mean(), yerr=acc.std(ddof=1) if len(acc) > 1 else 0, color=model_color(name), alpha=0.6, capsize=6)
         ax.scatter(np.full(len(acc), i), acc, color="black", s=12, zorder=3)
     every = np.concatenate(list(accs.values()))
-    ax.set(xticks=range(len(accs)), xticklabels=[MODEL_NAMES[n] for n in accs], ylabel="test accuracy (%)",
+    ax.set(xticks=range(len(accs)), xticklabels=[model_label(n) for n in accs], ylabel="test accuracy (%)",
            ylim=(max(0, every.min() - 2), min(100, every.max() + 1)),
            title=f"test accuracy on {Path(results['dataset']['name']).name} (mean ± std, dots: seeds)")
     fig.tight_layout()
@@ -500,17 +515,27 @@ def student_runs(
     elif cfg.teacher_mode == "cached":
         print("[teacher logits] computed once, before training (exact without augmentation)")
         logits = {"train": teacher_logits(teacher, data["train"][0], cache_dir=out / "cache")}
-    runs = {"distilled": [], "scratch": []}
+    members, stacked = teacher_members(teacher), {}
+    def each_teacher_logits():   # the members' logits stacked (n, teachers, classes), for terms that combine them their own way
+        if not stacked: stacked["train"] = np.stack([teacher_logits(m, data["train"][0], cache_dir=out / "cache") for m in members], axis=1)
+        return stacked
+    arms = {arm_name(m): (m, cfg.student_epochs) for m in cfg.methods} | {"scratch": (None, cfg.epochs_scratch)}
+    runs = {kind: [] for kind in arms}
     for seed in range(cfg.seeds):
-        for kind, epochs in [("distilled", cfg.student_epochs), ("scratch", cfg.epochs_scratch)]:
+        for kind, (method, epochs) in arms.items():
             print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
-            distill, path = kind == "distilled", out / "students" / f"{kind}-seed{seed}"
+            distill, path = method is not None, out / "students" / f"{kind}-seed{seed}"
             def train_student():
                 with precision_policy(precision): student = seed_student(seed=seed, name=kind)
-                batches = training_batches(data, cfg, seed, teacher if cfg.augment and distill else None,
-                                           logits if distill else None, bank, distill)
-                record = train_model(student, data, epochs, cfg, batches, seed, teacher if distill else None,
-                                     restore_best=False, keep_epochs=True)
+                terms = method_terms(method, student, teacher, cfg.alpha, cfg.temperature) if distill else None
+                online = distill and (cfg.augment or reads_teacher_layers(terms))   # the teacher runs on every batch
+                per_teacher = distill and any(t.per_teacher for t in terms)
+                if per_teacher and (online or bank is not None):
+                    raise ValueError(f"method {method!r} combines each teacher's logits: it needs cached logits, without a view bank or augmentation")
+                batches = training_batches(data, cfg, seed, teacher if online else None,
+                                           (each_teacher_logits() if per_teacher else logits) if distill and not online else None, bank, distill and not online)
+                record = train_model(student, data, epochs, cfg, batches, seed, (members if per_teacher else teacher) if distill else None,
+                                     restore_best=False, keep_epochs=True, terms=terms)
                 save_epoch_weights(epochs_file(path), record.pop("epoch_weights"))
                 return student, record
             _, record = cached_run(path, {**key, "seed": seed, "kind": kind}, train_student)
@@ -580,17 +605,17 @@ def run_experiment(
     print(f"[precision] {precision.name}: {precision.reason}")
     teacher, teacher_rec = train_teachers(data, cfg, out, precision)
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
-    settings = {k: v for k, v in asdict(cfg).items() if k not in ("out", "seeds", "deploy")}
+    settings = {k: v for k, v in asdict(cfg).items() if k not in ("out", "seeds", "deploy", "methods")}   # a run's key: what it depends on
     key = {**settings, "precision": precision.name, "data": data["fingerprint"], "teacher": weights_fingerprint(teacher)}
     runs = student_runs(data, cfg, teacher, out, key, precision)
     epochs = chosen_epochs(runs, cfg.select)
-    print(f"[students] epoch chosen on validation: {epochs['distilled']}" + (f" (scratch {epochs['scratch']})" if epochs["scratch"] != epochs["distilled"] else ""))
+    print(f"[students] epoch chosen on validation: " + ", ".join(f"{k} {e}" for k, e in epochs.items()))
     runs = {k: [at_epoch(r, epochs[k]) for r in rs] for k, rs in runs.items()}
     seed0 = {}
     for kind in runs:
         seed0[kind] = seed_student(name=kind)
         seed0[kind].set_weights(load_epoch_weights(epochs_file(out / "students" / f"{kind}-seed0"), epochs[kind]))
-    sizes = {"teacher": model_size(teacher), "distilled": model_size(seed0["distilled"]), "scratch": model_size(seed0["scratch"])}
+    sizes = {"teacher": model_size(teacher), **{k: model_size(m) for k, m in seed0.items()}}
     models = {"teacher": summarize_runs([teacher_rec], sizes["teacher"]),
               **{k: summarize_runs(runs[k], sizes[k]) for k in runs}}
     teacher_rec["warning"] = teacher_warning(teacher_rec["val_accuracy"], models["scratch"]["val_accuracy_mean"])
@@ -600,7 +625,7 @@ def run_experiment(
                            "n_val": len(data["val"][1]), "n_test": len(data["test"][1])},
                "teacher": {k: teacher_rec[k] for k in ("val_accuracy", "test_accuracy", "warning")},
                "models": models, "machine": machine_info(), "precision": {**asdict(precision), "policy": precision.policy}}
-    results["comparison"] = compare_students(models["distilled"], models["scratch"])
+    results["comparisons"] = {k: compare_students(models[k], models["scratch"]) for k in runs if k != "scratch"}
     reports = deployment_reports({"teacher": teacher, **seed0}, data, out) if cfg.deploy else {}
     for name, report in reports.items(): models[name].update(deployment_summary(report))
     if reports: results["latency_ratios"] = latency_ratios(reports["teacher"], reports["scratch"])
@@ -627,8 +652,8 @@ def write_results(
     write_atomic(out / "results.md", lambda p: p.write_text(f"# Reference experiment\n\n{table}"))
     plots = [("patience.png", plot_patience(histories, results["teacher"]["val_accuracy"])), ("accuracy.png", plot_accuracy(results))]
     if reports:
-        plots.append(("accuracy_latency.png", plot_accuracy_latency({MODEL_NAMES[k]: r for k, r in reports.items()},
-                                                                    colors={MODEL_NAMES[k]: c for k, c in COLORS.items()})))
+        plots.append(("accuracy_latency.png", plot_accuracy_latency({model_label(k): r for k, r in reports.items()},
+                                                                    colors={model_label(k): model_color(k) for k in reports})))
     for name, fig in plots:
         fig.savefig(out / name, dpi=120); plt.close(fig)
     print(f"\n{table}\nwritten to {out}/: results.json, results.md, {', '.join(n for n, _ in plots)}, teacher, students/"
@@ -654,6 +679,9 @@ def experiment_parser() -> argparse.ArgumentParser:
                ("view-shift", int, "largest shift (px) of the bank's views")]
     for name, kind, help in options:
         p.add_argument(f"--{name}", type=kind, default=None, help=f"{help} (default: {getattr(d, name.replace('-', '_'))} or the protocol's)")
+    p.add_argument("--methods", type=lambda s: tuple(m.strip() for m in s.split(",")), default=None,
+                   help=f"comma-separated distillation methods, one student arm each, beside the scratch arm "
+                        f"(registered: {', '.join(sorted(METHODS))}; default: {','.join(d.methods)})")
     p.add_argument("--schedule", choices=["cosine", "constant"], default=None, help=f"learning rate schedule (default: {d.schedule} or the protocol's)")
     p.add_argument("--select", choices=["best_val", "last"], default=None, help="epoch kept from each run: best on validation "
                    f"or the last (default: {d.select} or the protocol's)")

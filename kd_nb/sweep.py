@@ -24,6 +24,7 @@ from .experiment import (ExperimentConfig, cached_record, check_config, config_f
                               experiment_data, experiment_parser, train_model, train_teachers, training_batches, write_atomic)
 from .models import seed_student, weights_fingerprint
 from .precision import choose_precision, precision_policy
+from .terms import kd_terms
 
 # %% ../nbs/08_sweep.ipynb #64b42605
 def tutorial_soft_loss(
@@ -51,8 +52,9 @@ def distill_cell(data, cfg, teacher, logits, alpha, temperature, with_t2, seed, 
     cell_cfg = replace(cfg, alpha=alpha, temperature=temperature)
     with precision_policy(precision): student = seed_student(seed=seed, name="distilled")
     batches = training_batches(data, cell_cfg, seed, logits=logits)
+    terms = None if with_t2 else kd_terms(student, teacher, alpha, temperature, distillation_loss_fn=tutorial_soft_loss(temperature))
     record = train_model(student, data, cfg.student_epochs, cell_cfg, batches, seed, teacher, track_test=False, evaluate_test=False,
-                         distillation_loss_fn=None if with_t2 else tutorial_soft_loss(temperature))
+                         terms=terms)
     return student, record
 
 def run_sweep(
