@@ -21,7 +21,7 @@ def distillation_targets(
     labels, # integer class labels, (n,)
     teacher_logits, # the teacher's logits, (n, classes), or (n, teachers, classes) for several teachers
     teacher_features:dict|None=None, # optional {layer name: the teacher's output of that layer}, each (n, ...)
-) -> dict: # targets for `Distiller.fit` / `evaluate`: the teacher is then not run
+) -> dict: # targets for a `Distiller`'s `fit` / `evaluate`: the teacher is then not run
     "The targets structure for precomputed teacher outputs, defined once."
     targets = {"labels": labels, "teacher_logits": teacher_logits}
     return {**targets, "teacher_features": dict(teacher_features)} if teacher_features else targets
