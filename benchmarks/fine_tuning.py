@@ -1,0 +1,83 @@
+"""Distillation vs fine-tuning on the embedded MNIST: task A (digits), task B (inverted digits, 300 labels + 3,300 unlabelled).
+
+Rows (3 seeds where training is involved; each run keeps its best epoch on task B's validation split):
+the task-A teacher on task B as it is; the teacher fine-tuned on task B's 300 labels (all layers, Adam 1e-4, 20 epochs);
+the small student trained on the 300 labels (30 epochs); the small student distilled from the fine-tuned teacher on
+all 3,600 task-B training images with the soft labels alone (T = 4, 30 epochs). The task-A teacher is the reference
+experiment's (benchmarks/results/embedded/teacher.keras, trained again if missing). Results: fine_tuning.{json,md}.
+
+    python benchmarks/fine_tuning.py
+"""
+import argparse
+import json
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import keras
+from kd_nb.cache import teacher_logits
+from kd_nb.data import stratified_split, to_dataset
+from kd_nb.experiment import (ExperimentConfig, evaluate_classifier, experiment_data, mean_std, train_model, train_teachers,
+                              training_batches)
+from kd_nb.fine_tuning import inverted
+from kd_nb.models import seed_student
+from kd_nb.precision import choose_precision
+from kd_nb.terms import distillation_targets, method_terms
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--labels", type=int, default=300, help="labelled task-B training images")
+    p.add_argument("--out", default="benchmarks/results/embedded/fine_tuning")
+    args = p.parse_args(argv)
+    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    cfg = ExperimentConfig()
+    data = experiment_data(cfg)
+    teacher, _ = train_teachers(data, cfg, Path("benchmarks/results/embedded"), choose_precision("float32"))
+    task_b = {**data, **{k: (inverted(data[k][0]), data[k][1]) for k in ("train", "val", "test")}}
+    _, few = stratified_split(task_b["train"][1], args.labels / len(task_b["train"][1]), seed=0)
+    labelled = {**task_b, "train": (task_b["train"][0][few], task_b["train"][1][few])}
+    start = time.perf_counter()
+    rows = {"task-A teacher, as it is": [evaluate_classifier(teacher, *task_b["val"])["accuracy"],
+                                          evaluate_classifier(teacher, *task_b["test"])["accuracy"]]}
+    runs = {"teacher fine-tuned on the 300 labels": [], "student trained on the 300 labels": [],
+            "student distilled from the fine-tuned teacher (3,600 images, no labels)": []}
+    for seed in range(args.seeds):
+        tuned = keras.models.clone_model(teacher); tuned.set_weights(teacher.get_weights())
+        ft_cfg = replace(cfg, learning_rate=1e-4)
+        rec = train_model(tuned, labelled, 20, ft_cfg, training_batches(labelled, ft_cfg, seed), seed, track_test=False)
+        runs["teacher fine-tuned on the 300 labels"].append(rec)
+        student = seed_student(seed=seed)
+        runs["student trained on the 300 labels"].append(
+            train_model(student, labelled, cfg.student_epochs, cfg, training_batches(labelled, cfg, seed), seed, track_test=False))
+        student = seed_student(seed=seed)
+        logits = teacher_logits(tuned, task_b["train"][0], verbose=False)
+        unlabelled = np.argmax(logits, axis=1)   # placeholders: the soft-label term never reads them
+        batches = to_dataset(task_b["train"][0], distillation_targets(unlabelled, logits), cfg.batch_size, seed=seed)
+        terms = method_terms("soft_labels_only", student, tuned, cfg.alpha, cfg.temperature)
+        runs["student distilled from the fine-tuned teacher (3,600 images, no labels)"].append(
+            train_model(student, task_b, cfg.student_epochs, cfg, batches, seed, tuned, track_test=False, terms=terms))
+        print(f"seed {seed}: " + "; ".join(f"{k}: {100 * v[-1]['test_accuracy']:.2f}%" for k, v in runs.items()), flush=True)
+    table = ["| model | params | labels used | validation accuracy (%) | test accuracy (%) |", "|---|---:|---:|---:|---:|",
+             f"| task-A teacher, as it is | {teacher.count_params():,} | 0 of task B | {100 * rows['task-A teacher, as it is'][0]:.2f} | "
+             f"{100 * rows['task-A teacher, as it is'][1]:.2f} |"]
+    for name, rs in runs.items():
+        (vm, vs), (tm, ts) = (mean_std([100 * r[k] for r in rs]) for k in ("val_accuracy", "test_accuracy"))
+        params = teacher.count_params() if name.startswith("teacher") else seed_student().count_params()
+        used = f"{args.labels}" if "300 labels" in name else f"0 (teacher's {args.labels})"
+        table.append(f"| {name} | {params:,} | {used} | {vm:.2f} ± {vs:.2f} | {tm:.2f} ± {ts:.2f} |")
+    note = (f"\n\nTask B: embedded MNIST with inverted intensities; {args.labels} labelled training images (stratified), "
+            f"{len(task_b['train'][1]):,} training images in all; {args.seeds} seeds; best epoch on task B's validation split.\n")
+    (out / "fine_tuning.md").write_text("\n".join(table) + note)
+    (out / "fine_tuning.json").write_text(json.dumps({k: [{m: r[m] for m in ("best_epoch", "val_accuracy", "test_accuracy")} for r in rs]
+                                                      for k, rs in runs.items()} | {"teacher_as_is": rows["task-A teacher, as it is"],
+                                                      "wall_seconds": time.perf_counter() - start}, indent=1))
+    print((out / "fine_tuning.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
