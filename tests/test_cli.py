@@ -29,10 +29,16 @@ def bad_files(tmp_path):
              x_test=np.zeros((2, 28, 28), np.uint8), y_test=np.array([0, 1]))
     np.savez(tmp_path / "wrong_shape.npz", x_train=np.zeros((4, 32, 32, 3), np.uint8), y_train=np.arange(4),
              x_test=np.zeros((2, 32, 32, 3), np.uint8), y_test=np.arange(2))
+    np.savez(tmp_path / "float_255.npz", x_train=np.full((60, 28, 28), 200.0, np.float32), y_train=np.arange(60) % 10,
+             x_test=np.zeros((10, 28, 28), np.float32), y_test=np.arange(10))
+    np.savez(tmp_path / "tiny.npz", x_train=np.zeros((40, 28, 28), np.uint8), y_train=np.arange(40) % 10,
+             x_test=np.zeros((10, 28, 28), np.uint8), y_test=np.arange(10))
     return tmp_path
 
 
 @pytest.mark.parametrize("name, message", [("missing.npz", "no such file"), ("text.npz", "not an .npz archive"),
+                                           ("float_255.npz", "x_train has float pixels in [200, 200]; float images must be in [0, 1]"),
+                                           ("tiny.npz", "class 0 has 4 training image(s); a validation split of 0.1 needs at least 6"),
                                            ("no_labels.npz", "missing key(s) y_train, y_test"),
                                            ("bad_labels.npz", "expected 0..9"), ("wrong_shape.npz", "expected (N, 28, 28)")])
 def test_bad_dataset_is_one_line(bad_files, name, message):
@@ -43,7 +49,8 @@ def test_bad_dataset_is_one_line(bad_files, name, message):
 
 
 @pytest.mark.parametrize("args, message", [(["--seeds", "0"], "seeds"), (["--alpha", "1.5"], "alpha"),
-                                           (["--temperature", "0"], "temperature")])
+                                           (["--temperature", "0"], "temperature"), (["--methods", "kd,nope"], "method must be one of"),
+                                           (["--methods", "kd,kd"], "distinct method names")])
 def test_bad_option_is_one_line(args, message):
     result = kd_experiment(*args)
     assert result.returncode == 2
