@@ -6,19 +6,17 @@
 __all__ = ['TUTORIAL_PROTOCOL', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig', 'check_choice', 'check_config', 'min_class_size',
            'check_split_sizes', 'experiment_data', 'learning_rate', 'compile_classifier', 'logits_of', 'accuracy',
            'evaluate_classifier', 'split_metrics', 'EpochAccuracy', 'mnist_augmentation', 'shift_batches',
-           'training_batches', 'fit_verbosity', 'train_model', 'write_atomic', 'read_record', 'cached_record',
-           'cached_run', 'train_teachers', 'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students',
-           'arm_name', 'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy',
-           'student_runs', 'epochs_file', 'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs', 'at_epoch',
-           'deployment_reports', 'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser',
-           'config_from_args', 'kd_experiment']
+           'training_batches', 'fit_verbosity', 'train_model', 'read_record', 'cached_record', 'cached_run',
+           'train_teachers', 'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'arm_name',
+           'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy', 'student_runs',
+           'epochs_file', 'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports',
+           'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args',
+           'kd_experiment']
 
 # %% ../nbs/05_experiment.ipynb #560265c5
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -29,7 +27,7 @@ import matplotlib.pyplot as plt
 
 import tensorflow as tf
 
-from .cache import add_teacher_logits, augment_batches, bank_batches, random_shifts, teacher_logits, view_bank
+from .cache import add_teacher_logits, augment_batches, bank_batches, random_shifts, teacher_logits, view_bank, write_atomic
 from .data import DatasetError, fingerprint, load_mnist, resolve_source, stratified_split, to_dataset
 from .deploy import deployment_report, latency_ratios, machine_info, plot_accuracy_latency
 from .distiller import Distiller, check_alpha
@@ -295,17 +293,6 @@ def train_model(
     return {**record, "epoch_weights": track.epoch_weights} if keep_epochs else record
 
 # %% ../nbs/05_experiment.ipynb #82ae0f6c
-def write_atomic(
-    path:Path, # the file to write
-    write, # function(temporary path) that writes the content
-):
-    "Write a file through `write` to a temporary name beside `path`, then rename it: readers never see a partial file."
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix); os.close(fd)
-    try: write(Path(tmp)); os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-
 def read_record(path:Path, key:dict) -> dict|None: # the record saved at `path` if its key is `key`, else None
     "A JSON record saved with `key`, or None if there is none, it is unreadable, or its key differs."
     try: saved = json.loads(path.read_text())

@@ -20,8 +20,9 @@ import matplotlib.pyplot as plt
 
 from .cache import teacher_logits
 from .data import DatasetError
+from .cache import write_atomic
 from .experiment import (ExperimentConfig, cached_record, check_config, config_from_args, evaluate_classifier,
-                              experiment_data, experiment_parser, train_model, train_teachers, training_batches, write_atomic)
+                              experiment_data, experiment_parser, train_model, train_teachers, training_batches)
 from .models import seed_student, weights_fingerprint
 from .precision import choose_precision, precision_policy
 from .terms import kd_terms
