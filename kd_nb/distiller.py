@@ -8,6 +8,7 @@ __all__ = ['Distiller', 'check_alpha', 'known_input_shape', 'check_models', 'che
 # %% ../nbs/02_distiller.ipynb #6febf73c
 from types import SimpleNamespace
 
+import numpy as np
 import keras
 from keras import ops
 
@@ -161,7 +162,7 @@ def check_alpha(
     alpha, # weight of the student (hard-label) loss; must be in [0, 1]
 ) -> float: # `alpha` as a float
     "Return `alpha` as a float, or raise a `ValueError` if it is not a number in [0, 1]."
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= float(alpha) <= 1.0:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.number)) or not 0.0 <= float(alpha) <= 1.0:
         raise ValueError(f"alpha must be a number in [0, 1] (the weight of the student loss), got {alpha!r}")
     return float(alpha)
 
@@ -189,6 +190,12 @@ def check_models(
     if not teacher.built:
         raise ValueError(f"the teacher '{teacher.name}' is not built: build and train it before distilling "
                          "(give it a keras.Input, or call it on a batch)")
+    if teacher is student: raise ValueError(f"the student and the teacher are the same model '{student.name}': give the teacher a trained copy")
+    for role, model in [("student", student), ("teacher", teacher)]:
+        last = model.layers[-1] if getattr(model, "layers", None) else None
+        if last is not None and getattr(getattr(last, "activation", None), "__name__", "") == "softmax" or isinstance(last, keras.layers.Softmax):
+            raise ValueError(f"the {role} '{model.name}' ends in a softmax: the Distiller needs logits (remove the softmax, "
+                             "or use from_logits losses); softmax(./T) of probabilities is not a softened output")
     input_shape = known_input_shape(teacher) or known_input_shape(student)
     if input_shape is None or not same_outputs: return
     t_shape, s_shape = [tuple(m.compute_output_spec(keras.KerasTensor(input_shape)).shape)[1:] for m in (teacher, student)]
