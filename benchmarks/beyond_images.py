@@ -3,8 +3,8 @@
 Data (synthetic, offline): `kd_nb.sequences.marker_task`, 12 tokens with one marker; the label is the token after it.
 4,000 training, 1,000 validation, 2,000 test sequences. Teacher: 2 blocks, width 64, 40 epochs, its best validation
 epoch. Students (1 block, width 64; 3 seeds; 20 epochs each, cosine schedule, each run's best validation epoch):
-scratch; initialized from the teacher's layers, labels only; KD from random weights; DistilBERT-style (initialized
-from the teacher + KD + hidden-state cosine). Results: beyond_images.json and beyond_images.md in --out.
+scratch; initialized from the teacher's layers, labels only; KD from random weights; initialized + KD; DistilBERT-style
+(initialized from the teacher + KD + hidden-state cosine). Results: beyond_images.json and beyond_images.md in --out.
 
     python benchmarks/beyond_images.py
 """
@@ -21,7 +21,8 @@ from kd_nb.sequences import copy_matching_weights, marker_task, transformer_clas
 from kd_nb.terms import method_terms
 
 ARMS = {"scratch": (False, None), "initialized from the teacher, labels only": (True, None),
-        "KD (random start)": (False, "kd"), "DistilBERT-style: initialized + KD + cosine": (True, "distilbert")}
+        "KD (random start)": (False, "kd"), "initialized + KD": (True, "kd"),
+        "DistilBERT-style: initialized + KD + cosine": (True, "distilbert")}
 
 
 def main(argv=None):
