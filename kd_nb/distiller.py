@@ -13,7 +13,7 @@ import keras
 from keras import ops
 
 from .soft_labels import check_temperature
-from .terms import HardLabels, Term, apply_loss, check_targets, kd_terms
+from .terms import HardLabels, Term, apply_loss, check_targets, kd_terms, needs_teacher, reads_teacher_logits
 
 # %% ../nbs/02_distiller.ipynb #3441a84a
 @keras.saving.register_keras_serializable(package="kd_nb")
@@ -27,7 +27,7 @@ class Distiller(keras.Model):
                 ):
         super().__init__(**kwargs)
         self.student, self.teacher = student, list(teacher) if isinstance(teacher, (list, tuple)) else teacher
-        reads_logits = terms is None or any("teacher_logits" in getattr(t, "needs", ()) for t in terms)   # else a teacher of another task will do
+        reads_logits = terms is None or reads_teacher_logits(terms)   # else a teacher of another task will do
         for t in self.teachers: check_models(student, t, same_outputs=reads_logits); t.trainable = False
         self.terms, self.term_trackers, self._given_terms = [], {}, terms is not None
         self._read = SimpleNamespace(student={}, teacher={}, student_features=None)   # layers the terms read: none yet
@@ -41,7 +41,7 @@ class Distiller(keras.Model):
         "Check `terms`, build their trainable parts from the layers they read, and track one loss per term."
         self.terms = check_terms(terms)
         for term in self.terms:
-            if not self.teachers and ("teacher_logits" in term.needs or term.teacher_layers):
+            if not self.teachers and needs_teacher([term]):
                 raise ValueError(f"the term '{term.name}' needs a teacher: give the Distiller one (teacher=None only suits terms like MeanTeacher)")
             term.attach(self)
         roles = {"student": self.student, **({"teacher": self.teachers[0]} if self.teachers else {})}
@@ -101,9 +101,9 @@ class Distiller(keras.Model):
         precomputed = check_targets(y) if isinstance(y, dict) else {"labels": y}
         batch = {"inputs": x, "labels": precomputed["labels"], "student_logits": f32(y_pred), "sample_weight": sample_weight, "training": training,
                  "step": self.optimizer.iterations if getattr(self, "optimizer", None) is not None else 0}
-        needs_teacher = any("teacher_logits" in t.needs or t.teacher_layers for t in self.terms)
-        if needs_teacher and "teacher_logits" not in precomputed: precomputed = {**precomputed, **self.run_teachers(x)}
-        if needs_teacher: batch["teacher_logits"] = f32(precomputed["teacher_logits"])
+        teacher_read = needs_teacher(self.terms)
+        if teacher_read and "teacher_logits" not in precomputed: precomputed = {**precomputed, **self.run_teachers(x)}
+        if teacher_read: batch["teacher_logits"] = f32(precomputed["teacher_logits"])
         if self._read.teacher:
             missing = set(self._read.teacher["names"]) - set(precomputed.get("teacher_features", {}))
             if missing: raise ValueError(f"precomputed targets lack the teacher features {sorted(missing)}")

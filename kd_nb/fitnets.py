@@ -9,27 +9,14 @@ __all__ = ['Hint', 'hint_layers', 'fitnets_terms']
 import keras
 from keras import ops
 
-from .terms import Term, apply_loss, kd_terms, register_method
+from .terms import LayerPair, apply_loss, kd_terms, register_method
 
 # %% ../nbs/13_fitnets.ipynb #d8c62b14
 @keras.saving.register_keras_serializable(package="kd_nb")
-class Hint(Term):
-    "FitNets' hint: mean squared difference between a teacher layer and an adapter applied to a student layer."
+class Hint(LayerPair):
+    "FitNets' hint: mean squared difference between a teacher layer (the hint) and an adapter applied to a student layer (the guided one)."
     default_name = "hint"
-    def __init__(self,
-                 weight=1.0, # the term's weight in the objective
-                 student_layer:str="", # name of the student's guided layer
-                 teacher_layer:str="", # name of the teacher's hint layer
-                 **kwargs, # `name` and other `Term` arguments
-                ):
-        super().__init__(weight, **kwargs)
-        if not student_layer or not teacher_layer: raise ValueError("Hint needs a student_layer and a teacher_layer (layer names)")
-        self.student_layer, self.teacher_layer, self.adapter = student_layer, teacher_layer, None
-
-    @property
-    def student_layers(self): return (self.student_layer,)
-    @property
-    def teacher_layers(self): return (self.teacher_layer,)
+    adapter = None   # made by `build_parts`
 
     def build_parts(self, student_shapes, teacher_shapes):
         "Make the adapter: a 1x1 convolution (images) or a dense layer (flat features) to the teacher's channels."

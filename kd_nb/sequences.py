@@ -11,7 +11,7 @@ import numpy as np
 import keras
 from keras import layers, ops
 
-from .terms import Term, apply_loss, kd_terms, register_method
+from .terms import LayerPair, apply_loss, kd_terms, register_method
 
 # %% ../nbs/15_beyond_images.ipynb #d13d8a44
 def marker_task(
@@ -72,23 +72,9 @@ def copy_matching_weights(
 
 # %% ../nbs/15_beyond_images.ipynb #01e2fd14
 @keras.saving.register_keras_serializable(package="kd_nb")
-class HiddenCosine(Term):
+class HiddenCosine(LayerPair):
     "DistilBERT's hidden-state loss: 1 - cosine similarity between a student layer and a teacher layer of the same width."
     default_name = "cosine"
-    def __init__(self,
-                 weight=1.0, # the term's weight
-                 student_layer:str="", # the student's layer
-                 teacher_layer:str="", # the teacher's layer (same last dimension)
-                 **kwargs, # `name` and other `Term` arguments
-                ):
-        super().__init__(weight, **kwargs)
-        if not student_layer or not teacher_layer: raise ValueError("HiddenCosine needs a student_layer and a teacher_layer (layer names)")
-        self.student_layer, self.teacher_layer = student_layer, teacher_layer
-
-    @property
-    def student_layers(self): return (self.student_layer,)
-    @property
-    def teacher_layers(self): return (self.teacher_layer,)
 
     def build_parts(self, student_shapes, teacher_shapes):
         s, t = student_shapes[self.student_layer], teacher_shapes[self.teacher_layer]
@@ -96,13 +82,11 @@ class HiddenCosine(Term):
         self.built = True
 
     def loss(self, batch):
-        s, t = batch["student_features"][self.student_layer], batch["teacher_features"][self.teacher_layer]
+        s, t = self.pair(batch)
         def per_example(t, s):
             cos = ops.sum(s * t, -1) / (ops.norm(s, axis=-1) * ops.norm(t, axis=-1) + 1e-8)
             return ops.mean(ops.reshape(1.0 - cos, (ops.shape(cos)[0], -1)), axis=-1)
         return apply_loss(per_example, t, s, batch.get("sample_weight"))
-
-    def get_config(self): return {**super().get_config(), "student_layer": self.student_layer, "teacher_layer": self.teacher_layer}
 
 def last_block(model:keras.Model) -> str: # the name of the model's last "block{i}" layer
     "The last encoder block of a `transformer_classifier`."
