@@ -5,18 +5,23 @@
 # %% auto #0
 __all__ = ['TUTORIAL_PROTOCOL', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig', 'check_choice', 'check_config', 'min_class_size',
            'check_split_sizes', 'experiment_data', 'learning_rate', 'compile_classifier', 'logits_of', 'accuracy',
-           'evaluate_classifier', 'split_metrics', 'EpochAccuracy', 'mnist_augmentation', 'shift_batches',
-           'training_batches', 'fit_verbosity', 'train_model', 'read_record', 'cached_record', 'cached_run',
-           'train_teachers', 'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'arm_name',
-           'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy', 'student_runs',
-           'epochs_file', 'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports',
+           'evaluate_classifier', 'split_metrics', 'EpochAccuracy', 'TrainingDiverged', 'StopOnNonFinite',
+           'mnist_augmentation', 'shift_batches', 'training_batches', 'fit_verbosity', 'train_model', 'read_record',
+           'cached_record', 'cached_run', 'OutputError', 'prepare_out', 'out_lock', 'holds_out_lock', 'train_teachers',
+           'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'arm_name', 'model_label', 'pct',
+           'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy', 'student_runs', 'epochs_file',
+           'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports',
            'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args',
            'kd_experiment']
 
 # %% ../nbs/07_experiment.ipynb #560265c5
 import argparse
+import contextlib
+import functools
 import json
+import os
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -213,6 +218,26 @@ class EpochAccuracy(keras.callbacks.Callback):
         if self.restore_best and self._best_weights is not None: self.net.set_weights(self._best_weights)
         elif not self.restore_best: self.best_epoch = len(self.curves["val_accuracy"])
 
+# %% ../nbs/07_experiment.ipynb #21ed8848
+class TrainingDiverged(RuntimeError):
+    "A training's loss became NaN or infinite."
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    "Raise `TrainingDiverged` at the first batch whose loss is not finite."
+    def __init__(self,
+                 what:str="the model", # the run, as the message names it
+                ):
+        super().__init__()
+        self.what, self.epoch = what, 0
+
+    def on_epoch_begin(self, epoch, logs=None): self.epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(float(loss)):
+            raise TrainingDiverged(f"training {self.what}: the loss became {float(loss)} in epoch {self.epoch}, batch {batch + 1}; "
+                                   "likely causes: a learning rate too high, or NaN / inf in the images or the cached teacher logits")
+
 # %% ../nbs/07_experiment.ipynb #32172fcd
 def mnist_augmentation(
     seed:int=0, # seed of the random transformations
@@ -282,7 +307,7 @@ def train_model(
     track = EpochAccuracy(model, {"val": data["val"], **({"test": data["test"]} if track_test else {})},
                           restore_best=cfg.select == "best_val" if restore_best is None else restore_best, keep_epochs=keep_epochs)
     start = time.perf_counter()
-    history = trainer.fit(batches, epochs=epochs, shuffle=False, verbose=fit_verbosity(), callbacks=[track])   # batches are shuffled
+    history = trainer.fit(batches, epochs=epochs, shuffle=False, verbose=fit_verbosity(), callbacks=[StopOnNonFinite(model.name), track])   # batches are shuffled
     seconds = time.perf_counter() - start
     test = evaluate_classifier(model, *data["test"]) if evaluate_test else {"accuracy": None, "loss": None}
     record = {"best_epoch": track.best_epoch, "val_accuracy": track.curves["val_accuracy"][track.best_epoch - 1],
@@ -328,6 +353,57 @@ def cached_run(
     write_atomic(model_path, model.save)
     write_atomic(record_path, lambda p: p.write_text(json.dumps({**record, "key": key}, indent=1)))   # last: marks a complete run
     return model, {**record, "key": key}
+
+# %% ../nbs/07_experiment.ipynb #272cdd6a
+class OutputError(OSError):
+    "The output folder cannot be used."
+
+def prepare_out(
+    out, # the output folder
+) -> Path: # the folder, created, writable
+    "Create the output folder if need be, and check that it is a folder that can be written."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise OutputError(f"--out {out} is a file, not a folder: choose another path")
+    try: out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError): raise OutputError(f"--out {out}: a parent of this path is a file, not a folder") from None
+    except OSError as e: raise OutputError(f"--out {out} cannot be created: {e.strerror}") from None
+    try: tempfile.TemporaryFile(dir=out).close()
+    except OSError as e: raise OutputError(f"--out {out} cannot be written: {e.strerror}") from None
+    return out
+
+def _alive(pid:int) -> bool: # whether a process with this id exists
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+@contextlib.contextmanager
+def out_lock(
+    out:Path, # the output folder (it exists)
+):
+    "Hold `out/.kd_experiment.lock` while the block runs; fail at once if a live process holds it."
+    lock = Path(out) / ".kd_experiment.lock"
+    for _ in range(2):
+        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try: holder = int(lock.read_text().strip() or 0)
+            except (OSError, ValueError): holder = 0
+            if holder and holder != os.getpid() and _alive(holder):
+                raise OutputError(f"--out {out} is in use by another run (process {holder}); wait for it to finish or choose another --out") from None
+            lock.unlink(missing_ok=True)   # left by a run that no longer exists
+            continue
+        with os.fdopen(fd, "w") as f: f.write(str(os.getpid()))
+        break
+    else: raise OutputError(f"--out {out}: could not take the lock {lock}")
+    try: yield lock
+    finally: lock.unlink(missing_ok=True)
+
+def holds_out_lock(run):
+    "Decorator: `run(cfg, ...)` runs with the folder `cfg.out` prepared (`prepare_out`) and locked (`out_lock`)."
+    @functools.wraps(run)
+    def locked(cfg, *args, **kwargs):
+        with out_lock(prepare_out(cfg.out)): return run(cfg, *args, **kwargs)
+    return locked
 
 # %% ../nbs/07_experiment.ipynb #2b8cf817
 def train_teachers(
@@ -598,12 +674,13 @@ def deployment_reports(
                                 lambda m=m: deployment_report(float32_model(m), *data["test"], out / "litert"))
             for name, m in models.items()}
 
+@holds_out_lock
 def run_experiment(
     cfg:ExperimentConfig=ExperimentConfig(), # the settings
 ) -> dict: # the content of results.json
-    "Run the reference experiment and write its results, models and plots to `cfg.out`."
+    "Run the reference experiment and write its results, models and plots to `cfg.out` (prepared and locked meanwhile)."
     check_config(cfg)
-    out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(cfg.out)
     start = time.perf_counter()
     data = experiment_data(cfg)
     precision = choose_precision(cfg.precision)
@@ -720,7 +797,7 @@ def kd_experiment(argv=None) -> int:
     try: cfg = config_from_args(args)
     except ValueError as e: parser.error(str(e))
     try: run_experiment(cfg)
-    except DatasetError as e: parser.exit(2, f"kd_experiment: error: {e}\n")
+    except (DatasetError, OutputError, TrainingDiverged) as e: parser.exit(2, f"kd_experiment: error: {e}\n")
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished runs are saved in {cfg.out}/; run the same command again to resume")
         return 130

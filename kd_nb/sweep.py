@@ -21,8 +21,9 @@ import matplotlib.pyplot as plt
 from .cache import teacher_logits
 from .data import DatasetError
 from .cache import write_atomic
-from .experiment import (ExperimentConfig, cached_record, check_config, config_from_args, evaluate_classifier,
-                              experiment_data, experiment_parser, train_model, train_teachers, training_batches)
+from .experiment import (ExperimentConfig, OutputError, TrainingDiverged, cached_record, check_config, config_from_args,
+                              evaluate_classifier, experiment_data, experiment_parser, holds_out_lock, train_model, train_teachers,
+                              training_batches)
 from .models import seed_student, weights_fingerprint
 from .precision import choose_precision, precision_policy
 from .terms import kd_terms
@@ -58,6 +59,7 @@ def distill_cell(data, cfg, teacher, logits, alpha, temperature, with_t2, seed, 
                          terms=terms)
     return student, record
 
+@holds_out_lock
 def run_sweep(
     cfg:ExperimentConfig, # the experiment's recipe (teacher, budget, ...); its alpha and temperature are what is swept
     alphas=ALPHAS, # hard-label weights
@@ -67,7 +69,7 @@ def run_sweep(
 ) -> dict: # the content of sweep.json
     "Validation accuracy of a distilled student for every (alpha, T); the best tested once; plots and JSON in `cfg.out`."
     check_config(replace(cfg, views=0))
-    out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(cfg.out)   # prepared and locked by `holds_out_lock`
     start, data, precision = time.perf_counter(), experiment_data(cfg), choose_precision(cfg.precision)
     teacher, teacher_rec = train_teachers(data, cfg, out, precision)
     logits = {"train": teacher_logits(teacher, data["train"][0], cache_dir=out / "cache")}
@@ -155,7 +157,7 @@ def kd_sweep(argv=None) -> int:
         for t in grid["temperatures"]: check_config(replace(cfg, temperature=t))
     except ValueError as e: parser.error(str(e))
     try: run_sweep(replace(cfg, views=0), seeds=seeds, **grid)
-    except DatasetError as e: parser.exit(2, f"kd_sweep: error: {e}\n")
+    except (DatasetError, OutputError, TrainingDiverged) as e: parser.exit(2, f"kd_sweep: error: {e}\n")
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished cells are saved in {cfg.out}/; run the same command again to resume")
         return 130

@@ -65,3 +65,31 @@ def test_bad_sweep_option_is_one_line(args, message):
     assert result.returncode == 2
     lines = error_lines(result, "kd_sweep")
     assert len(lines) == 1 and lines[0].startswith("kd_sweep: error:") and message in lines[0], lines
+
+
+def test_bad_out_is_one_line(tmp_path):
+    (tmp_path / "file").write_text("x")
+    for out, message in [(tmp_path / "file", "is a file, not a folder"), (tmp_path / "file" / "sub", "a parent of this path is a file")]:
+        result = kd_experiment("--n-train", "200", "--out", str(out))
+        lines = error_lines(result)
+        assert result.returncode == 2 and len(lines) == 1 and message in lines[0], lines
+    assert (tmp_path / "file").read_text() == "x"
+
+
+def test_second_run_into_a_busy_out_stops_at_once(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / ".kd_experiment.lock").write_text(str(holder.pid))       # a live run holds --out
+        result = kd_experiment("--n-train", "200", "--out", str(tmp_path))
+        lines = error_lines(result)
+        assert result.returncode == 2 and len(lines) == 1 and f"in use by another run (process {holder.pid})" in lines[0], lines
+        assert sorted(p.name for p in tmp_path.iterdir()) == [".kd_experiment.lock"]   # nothing written
+    finally: holder.kill(); holder.wait()
+
+
+def test_diverging_training_stops_and_is_not_saved(tmp_path):
+    result = kd_experiment("--n-train", "200", "--teacher", "tutorial", "--teacher-epochs", "1", "--learning-rate", "1e30",
+                           "--seeds", "1", "--no-deploy", "--out", str(tmp_path))
+    lines = error_lines(result)
+    assert result.returncode == 2 and len(lines) == 1 and "the loss became" in lines[0] and "learning rate too high" in lines[0], lines
+    assert not list(tmp_path.glob("teacher*.json")) and not (tmp_path / ".kd_experiment.lock").exists()
