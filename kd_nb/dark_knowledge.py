@@ -16,7 +16,7 @@ import numpy as np
 import keras
 
 from .cache import teacher_logits
-from .cache import write_atomic
+from .utils import write_atomic
 from .experiment import (ExperimentConfig, logits_of, train_model, train_teachers, experiment_data, training_batches)
 from .models import seed_student
 from .precision import choose_precision, precision_policy

@@ -4,11 +4,9 @@
 
 # %% auto #0
 __all__ = ['MNIST_KEYS', 'stratified_split', 'DatasetError', 'check_pixels', 'check_arrays', 'prepare_images', 'load_npz',
-           'embedded_mnist', 'keras_mnist_cache', 'keras_mnist', 'resolve_source', 'load_mnist', 'to_dataset',
-           'fingerprint', 'synthetic_classes']
+           'embedded_mnist', 'keras_mnist_cache', 'keras_mnist', 'resolve_source', 'load_mnist', 'to_dataset']
 
 # %% ../nbs/03_data.ipynb #974d01ed
-import hashlib
 import os
 import zipfile
 from pathlib import Path
@@ -164,27 +162,3 @@ def to_dataset(
     ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
     if shuffle: ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-
-# %% ../nbs/03_data.ipynb #bfde0697
-def fingerprint(
-    *arrays, # NumPy arrays (or anything `np.asarray` takes)
-) -> str: # 16 hex digits
-    "A short hash of the contents, dtypes and shapes of `arrays`."
-    h = hashlib.blake2b(digest_size=8)
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(f"{a.dtype.str}{a.shape}".encode()); h.update(a.data)
-    return h.hexdigest()
-
-# %% ../nbs/03_data.ipynb #4ef52058
-def synthetic_classes(
-    n:int=512, # number of examples
-    n_features:int=8, # number of input features
-    n_classes:int=3, # number of classes
-    seed:int=0, # seed of the data
-): # (x float32 (n, n_features), y int64 (n,))
-    "Gaussian inputs labelled by the argmax of a fixed random linear map plus a nonlinearity."
-    r = np.random.default_rng(seed)
-    x = r.normal(size=(n, n_features)).astype("float32")
-    w = r.normal(size=(n_features, n_classes))
-    return x, np.argmax(x @ w + 0.5 * np.sin(3 * x[:, :n_classes]), axis=1).astype(np.int64)

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['TEACHERS', 'conv_net', 'seed_teacher', 'seed_student', 'bn_teacher', 'ensemble', 'teacher_members', 'ModelSize',
-           'model_size', 'weights_fingerprint', 'tiny_mlp']
+           'model_size', 'weights_fingerprint']
 
 # %% ../nbs/04_models.ipynb #4b8fbfe4
 import tempfile
@@ -14,7 +14,7 @@ from pathlib import Path
 import keras
 from keras import layers
 
-from .data import fingerprint
+from .utils import fingerprint
 
 # %% ../nbs/04_models.ipynb #49a8e1db
 def conv_net(
@@ -107,16 +107,3 @@ def weights_fingerprint(
 ) -> str: # 16 hex digits
     "A short hash of all of `model`'s weights."
     return fingerprint(*[keras.ops.convert_to_numpy(w) for w in model.weights])
-
-# %% ../nbs/04_models.ipynb #b8d5da51
-def tiny_mlp(
-    n_in:int, # number of input features
-    n_hidden:int, # width of the hidden ReLU layer; 0 for a linear model
-    n_out:int, # number of classes (logits)
-    name:str, # model name
-    seed:int=0, # seed of the initial weights
-) -> keras.Sequential: # a built model that outputs logits
-    "A small MLP: Dense(n_hidden, relu) -> Dense(n_out) logits, with no hidden layer if `n_hidden` is 0."
-    keras.utils.set_random_seed(seed)
-    hidden = [layers.Dense(n_hidden, activation="relu")] if n_hidden else []
-    return keras.Sequential([keras.Input((n_in,))] + hidden + [layers.Dense(n_out, dtype="float32")], name=name)

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 
 from .cache import teacher_logits
 from .data import DatasetError
-from .cache import write_atomic
+from .utils import write_atomic
 from .experiment import (ExperimentConfig, OutputError, TrainingDiverged, cached_record, check_config, config_from_args,
                               evaluate_classifier, experiment_data, experiment_parser, holds_out_lock, train_model, train_teachers,
                               training_batches)
