@@ -40,7 +40,7 @@ def main():
     p.add_argument("--views", type=int, default=8)
     p.add_argument("--max-shift", type=int, default=2)
     args = p.parse_args()
-    cfg = replace(ExperimentConfig(), dataset=args.dataset, out=args.out)
+    cfg = replace(ExperimentConfig(), dataset=args.dataset, out=args.out, student_epochs=30)   # the budget its results were run with
     data, precision = experiment_data(cfg), choose_precision(cfg.precision)
     teacher, _ = train_teachers(data, cfg, Path(args.out), precision)
     x, y = data["train"]

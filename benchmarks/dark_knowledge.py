@@ -18,7 +18,7 @@ def main():
     p.add_argument("--out", default="kd_results")
     p.add_argument("--omit", type=int, default=3, help="the digit removed from the transfer set")
     args = p.parse_args()
-    dark_knowledge(replace(ExperimentConfig(), dataset=args.dataset, out=args.out), omit=args.omit)
+    dark_knowledge(replace(ExperimentConfig(), dataset=args.dataset, out=args.out, student_epochs=30), omit=args.omit)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def main(argv=None):
     p.add_argument("--out", default="benchmarks/results/embedded/fine_tuning")
     args = p.parse_args(argv)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    cfg = ExperimentConfig()
+    cfg = ExperimentConfig(student_epochs=30)   # the budget its results were run with
     data = experiment_data(cfg)
     teacher, _ = train_teachers(data, cfg, Path("benchmarks/results/embedded"), choose_precision("float32"))
     task_b = {**data, **{k: (inverted(data[k][0]), data[k][1]) for k in ("train", "val", "test")}}
