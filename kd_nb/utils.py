@@ -26,10 +26,11 @@ def fingerprint(
 
 # %% ../nbs/00a_utils.ipynb #8dbaa355
 def write_atomic(
-    path:Path, # the file to write
+    path, # the file to write (a `Path` or a string)
     write, # function(temporary path) that writes the content
 ):
     "Write a file through `write` to a temporary name beside `path`, then rename it: readers never see a partial file."
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix); os.close(fd)
     try: write(Path(tmp)); os.replace(tmp, path)
