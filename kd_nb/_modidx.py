@@ -321,4 +321,7 @@ d = { 'settings': { 'branch': 'main',
                              'kd_nb.terms.soft_target_loss': ('terms.html#soft_target_loss', 'kd_nb/terms.py')},
             'kd_nb.utils': { 'kd_nb.utils.check_choice': ('utils.html#check_choice', 'kd_nb/utils.py'),
                              'kd_nb.utils.fingerprint': ('utils.html#fingerprint', 'kd_nb/utils.py'),
+                             'kd_nb.utils.fingerprint_file': ('utils.html#fingerprint_file', 'kd_nb/utils.py'),
+                             'kd_nb.utils.load_arrays': ('utils.html#load_arrays', 'kd_nb/utils.py'),
+                             'kd_nb.utils.save_arrays': ('utils.html#save_arrays', 'kd_nb/utils.py'),
                              'kd_nb.utils.write_atomic': ('utils.html#write_atomic', 'kd_nb/utils.py')}}}

@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from .utils import fingerprint, write_atomic
+from .utils import fingerprint, load_arrays, save_arrays
 from .models import weights_fingerprint
 from .precision import float32_model
 from .terms import distillation_targets
@@ -45,17 +45,15 @@ def teacher_logits(
     x = dataset_inputs(x) if isinstance(x, tf.data.Dataset) else np.asarray(x)
     teacher = float32_model(teacher) if in_float32 else teacher
     precision = "" if in_float32 or teacher.compute_dtype == "float32" else f"-{teacher.compute_dtype}"
-    path = None if cache_dir is None else Path(cache_dir) / f"teacher-logits-{weights_fingerprint(teacher)}-{fingerprint(x)}{precision}.npy"
-    if path is not None and path.is_file():
-        logits = np.load(path, allow_pickle=False)
-        if len(logits) == len(x):
-            if verbose: print(f"teacher logits: loaded {logits.shape} from {path}")
-            return logits
+    path = None if cache_dir is None else Path(cache_dir) / f"teacher-logits-{weights_fingerprint(teacher)}-{fingerprint(x)}{precision}.npz"
+    saved = None if path is None else load_arrays(path, verbose)
+    if saved is not None and saved.get("logits", np.empty(0)).shape[:1] == (len(x),):
+        if verbose: print(f"teacher logits: loaded {saved['logits'].shape} from {path}")
+        return saved["logits"]
     start = time.perf_counter()
     logits = teacher.predict(x, batch_size=batch_size, verbose=0).astype(np.float32)
     if verbose: print(f"teacher logits: computed {logits.shape} in {time.perf_counter() - start:.1f} s")
-    if path is not None:
-        write_atomic(path, lambda p: np.save(p, logits))   # an interrupted run never leaves a half-written cache
+    if path is not None: save_arrays(path, logits=logits)   # atomic and fingerprinted: never half-written, never used if changed
     return logits
 
 # %% ../nbs/06_fast_distillation.ipynb #0cf9db25
@@ -113,18 +111,16 @@ def view_bank(
     teacher = float32_model(teacher)
     path = None if cache_dir is None else (Path(cache_dir) / f"view-bank-{weights_fingerprint(teacher)}-{fingerprint(x)}"
                                             f"-k{k}-shift{max_shift}-seed{seed}.npz")
-    if path is not None and path.is_file():
-        with np.load(path, allow_pickle=False) as saved: bank = {"shifts": saved["shifts"], "logits": saved["logits"], "max_shift": max_shift}
-        if bank["logits"].shape[:2] == (len(x), k):
-            if verbose: print(f"view bank: loaded {k} views of {len(x):,} images from {path}")
-            return bank
+    saved = None if path is None else load_arrays(path, verbose)
+    if saved is not None and set(saved) == {"shifts", "logits"} and saved["logits"].shape[:2] == (len(x), k):
+        if verbose: print(f"view bank: loaded {k} views of {len(x):,} images from {path}")
+        return {**saved, "max_shift": max_shift}
     shifts, start = random_shifts(len(x), k, max_shift, seed), time.perf_counter()
     views = (tf.data.Dataset.from_tensor_slices((np.repeat(x, k, axis=0), shifts.reshape(-1, 2)))
                .map(lambda image, s: shifted(image, s, max_shift), num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size))
     logits = teacher.predict(views, verbose=0).astype(np.float32).reshape(len(x), k, -1)
     if verbose: print(f"view bank: teacher logits on {k} views of {len(x):,} images computed in {time.perf_counter() - start:.1f} s")
-    if path is not None:
-        write_atomic(path, lambda p: np.savez(p, shifts=shifts, logits=logits))
+    if path is not None: save_arrays(path, shifts=shifts, logits=logits)
     return {"shifts": shifts, "logits": logits, "max_shift": max_shift}
 
 # %% ../nbs/06_fast_distillation.ipynb #37d456f8

@@ -411,17 +411,24 @@ def cached_run(
 ): # (model, record)
     "Run `run()` and save its model and record at `path`, or load them if a run with the same `key` is saved there."
     record_path, model_path = path.with_suffix(".json"), path.with_suffix(".keras")
+    save_record = lambda record: write_atomic(record_path, lambda p: p.write_text(json.dumps(record, indent=1)))
     saved = read_record(record_path, key)
     if saved is not None and model_path.is_file():
         try: model = keras.saving.load_model(model_path)
         except Exception as e: print(f"{path.name}: the saved model cannot be loaded ({type(e).__name__}); running again")
         else:
-            if verbose: print(f"{path.name}: reusing the run saved in {model_path}")
-            return model, saved
+            found = weights_fingerprint(model)
+            if saved.get("weights_fingerprint", found) == found:
+                if verbose: print(f"{path.name}: reusing the run saved in {model_path}")
+                if "weights_fingerprint" not in saved:   # a record from before fingerprints were kept gets its model's now
+                    saved = {**saved, "weights_fingerprint": found}; save_record(saved)
+                return model, saved
+            print(f"{path.name}: the saved model is not the one this run recorded (replaced or changed); running again")
     model, record = run()
+    record = {**record, "key": key, "weights_fingerprint": weights_fingerprint(model)}
     write_atomic(model_path, model.save)
-    write_atomic(record_path, lambda p: p.write_text(json.dumps({**record, "key": key}, indent=1)))   # last: marks a complete run
-    return model, {**record, "key": key}
+    save_record(record)   # last: marks a complete run
+    return model, record
 
 # %% ../nbs/07_experiment.ipynb #272cdd6a
 class OutputError(OSError):
