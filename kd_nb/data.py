@@ -46,8 +46,9 @@ def check_pixels(
         return
     bad = ~np.isfinite(x)
     if bad.any():
-        raise DatasetError(f"{where} has {int(bad.sum()):,} NaN or infinite pixels, in {int(bad.reshape(len(x), -1).any(1).sum()):,} "
-                           f"images (the first: image {int(np.argmax(bad.reshape(len(x), -1).any(1)))}); remove or repair them")
+        bad_images = bad.reshape(len(x), -1).any(1)
+        raise DatasetError(f"{where} has {int(bad.sum()):,} NaN or infinite pixels, in {int(bad_images.sum()):,} "
+                           f"images (the first: image {int(np.argmax(bad_images))}); remove or repair them")
     if x.min() < 0 or x.max() > 1:
         raise DatasetError(f"{where} has float pixels in [{x.min():.6g}, {x.max():.6g}]; float images must be in [0, 1]: "
                            "divide 0-255 data by 255 (or store it as uint8), and undo any standardization")

@@ -6,14 +6,14 @@
 __all__ = ['TUTORIAL_PROTOCOL', 'MAX_SHIFT', 'FIT_PASSES_PER_EPOCH', 'Checkpoint', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig',
            'check_config', 'min_class_size', 'check_split_sizes', 'experiment_data', 'learning_rate',
            'compile_classifier', 'logits_of', 'accuracy', 'evaluate_classifier', 'split_metrics', 'EpochAccuracy',
-           'TrainingDiverged', 'StopOnNonFinite', 'EpochCheckpoint', 'resume_from', 'mnist_augmentation',
-           'shift_batches', 'training_batches', 'fit_verbosity', 'train_model', 'read_record', 'cached_record',
-           'cached_run', 'OutputError', 'prepare_out', 'out_lock', 'holds_out_lock', 'train_teachers',
-           'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'arm_name', 'model_label', 'pct',
-           'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy', 'student_runs', 'epochs_file',
-           'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports',
-           'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args',
-           'kd_experiment']
+           'TrainingDiverged', 'StopOnNonFinite', 'kept_epoch_file', 'changing_variables', 'remove_checkpoint',
+           'EpochCheckpoint', 'resume_from', 'mnist_augmentation', 'shift_batches', 'training_batches', 'fit_verbosity',
+           'train_model', 'read_record', 'cached_record', 'cached_run', 'OutputError', 'prepare_out', 'out_lock',
+           'holds_out_lock', 'train_teachers', 'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students',
+           'arm_name', 'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy',
+           'student_runs', 'epochs_file', 'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs', 'at_epoch',
+           'deployment_reports', 'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser',
+           'config_from_args', 'kd_experiment']
 
 # %% ../nbs/07_experiment.ipynb #560265c5
 import argparse
@@ -217,11 +217,9 @@ class EpochAccuracy(keras.callbacks.Callback):
         if val[-1] > max(val[:-1], default=-1.0): self.best_epoch, self._best_weights = epoch + 1, self.net.get_weights()
 
     def state(self) -> tuple: # (JSON-able meta, {name: array}) for `EpochCheckpoint`
-        "The tracker's state after the epochs so far."
+        "The tracker's state after the epochs so far (the weights kept per epoch are saved by `EpochCheckpoint`, one file each)."
         arrays = {f"best{i}": w for i, w in enumerate(self._best_weights or [])}
-        arrays |= {f"epoch{e}_{i}": w for e, ws in enumerate(self.epoch_weights) for i, w in enumerate(ws)}
-        return {"curves": self.curves, "best_epoch": self.best_epoch, "n_best": len(self._best_weights or []),
-                "n_epochs_kept": len(self.epoch_weights)}, arrays
+        return {"curves": self.curves, "best_epoch": self.best_epoch, "n_best": len(self._best_weights or [])}, arrays
 
     def restore(self,
                 meta:dict, # from `state`
@@ -229,9 +227,7 @@ class EpochAccuracy(keras.callbacks.Callback):
                ):
         "Put back a state saved by `state`."
         self.curves, self.best_epoch = {k: list(v) for k, v in meta["curves"].items()}, meta["best_epoch"]
-        n = len(self.net.get_weights())
         self._best_weights = [arrays[f"best{i}"] for i in range(meta["n_best"])] or None
-        self.epoch_weights = [[arrays[f"epoch{e}_{i}"] for i in range(n)] for e in range(meta["n_epochs_kept"])]
 
     def on_train_end(self, logs=None):
         if self.restore_best and self._best_weights is not None: self.net.set_weights(self._best_weights)
@@ -261,8 +257,19 @@ class StopOnNonFinite(keras.callbacks.Callback):
 FIT_PASSES_PER_EPOCH = 2   # passes Keras's `fit` opens over a `tf.data` pipeline per epoch (one trained on, one not): measured, and checked by the resume test below
 Checkpoint = namedtuple("Checkpoint", "path key")   # where a run saves its unfinished epochs, and the key they belong to
 
+def kept_epoch_file(checkpoint:Checkpoint, epoch:int) -> Path: return Path(f"{checkpoint.path}-epoch{epoch}.npz") # one epoch's weights, kept
+
+def changing_variables(trainer:keras.Model) -> list: # the variables a checkpoint saves
+    "The trainer's variables that training can change: all of them but a `Distiller`'s frozen teachers' (the run's key names those)."
+    frozen = {id(v) for t in getattr(trainer, "teachers", []) for v in t.variables}
+    return [v for v in trainer.variables if id(v) not in frozen]
+
+def remove_checkpoint(checkpoint:Checkpoint):
+    "Delete a checkpoint and the weights it kept per epoch."
+    for f in [Path(checkpoint.path), *Path(checkpoint.path).parent.glob(f"{Path(checkpoint.path).name}-epoch*.npz")]: f.unlink(missing_ok=True)
+
 class EpochCheckpoint(keras.callbacks.Callback):
-    "After every epoch, save what resuming needs to `checkpoint.path`, atomically: all variables, the logs, the tracker's state."
+    "After every epoch, save what resuming needs, atomically: the changing variables, the logs, the tracker's state (and its epoch's weights, a file of their own)."
     def __init__(self,
                  checkpoint:Checkpoint, # the file and the run's key
                  trainer:keras.Model, # the model `fit` is called on (the classifier, or the `Distiller`)
@@ -274,8 +281,10 @@ class EpochCheckpoint(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.logs.append({k: float(v) for k, v in (logs or {}).items()})
+        if self.track.keep_epochs:   # written once each, before the checkpoint that counts them
+            write_atomic(kept_epoch_file(self.checkpoint, epoch + 1), lambda p: np.savez(p, *self.track.epoch_weights[-1]))
         meta, arrays = self.track.state()
-        arrays |= {f"var{i}": np.asarray(v) for i, v in enumerate(self.trainer.variables)}
+        arrays |= {f"var{i}": np.asarray(v) for i, v in enumerate(changing_variables(self.trainer))}
         arrays |= {f"opt{i}": np.asarray(v) for i, v in enumerate(self.trainer.optimizer.variables)}
         info = json.dumps({"key": self.checkpoint.key, "epoch": epoch + 1, "logs": self.logs, "track": meta})
         write_atomic(self.checkpoint.path, lambda p: np.savez(p, info=np.array(info), **arrays))
@@ -286,16 +295,20 @@ def resume_from(
     track:EpochAccuracy, # the run's tracker
 ) -> tuple: # (finished epochs, their logs); (0, []) if there is no usable checkpoint
     "Put back the state saved by `EpochCheckpoint` for this run, if there is one with the same key."
+    def read(path):
+        with np.load(path, allow_pickle=False) as saved: return {k: saved[k] for k in saved.files}
     try:
-        with np.load(checkpoint.path, allow_pickle=False) as saved:
-            info, arrays = json.loads(str(saved["info"])), {k: saved[k] for k in saved.files if k != "info"}
+        arrays = read(checkpoint.path)
+        info = json.loads(str(arrays.pop("info")))
+        kept = [read(kept_epoch_file(checkpoint, e)) for e in range(1, info["epoch"] + 1)] if track.keep_epochs else []
     except (OSError, ValueError, KeyError): return 0, []
     if info.get("key") != checkpoint.key: return 0, []
     trainer.optimizer.build(trainer.trainable_variables)
-    for prefix, variables in (("var", trainer.variables), ("opt", trainer.optimizer.variables)):
+    for prefix, variables in (("var", changing_variables(trainer)), ("opt", trainer.optimizer.variables)):
         if len(variables) != sum(k.startswith(prefix) for k in arrays): return 0, []
         for i, v in enumerate(variables): v.assign(arrays[f"{prefix}{i}"])
     track.restore(info["track"], arrays)
+    track.epoch_weights = [[w[f"arr_{i}"] for i in range(len(w))] for w in kept]
     print(f"[resume] {Path(checkpoint.path).name}: epochs 1-{info['epoch']} restored")
     return info["epoch"], info["logs"]
 
@@ -377,7 +390,7 @@ def train_model(
                           callbacks=[StopOnNonFinite(model.name), track, *saving])
     seconds = time.perf_counter() - start
     logs = {k: [l.get(k) for l in past_logs] + list(history.history.get(k, [])) for k in set(history.history) | {k for l in past_logs for k in l}}
-    if checkpoint: Path(checkpoint.path).unlink(missing_ok=True)   # the run is complete: its record is saved next
+    if checkpoint: remove_checkpoint(checkpoint)   # the run is complete: its record is saved next
     test = evaluate_classifier(model, *data["test"]) if evaluate_test else {"accuracy": None, "loss": None}
     record = {"best_epoch": track.best_epoch, "val_accuracy": track.curves["val_accuracy"][track.best_epoch - 1],
               "test_accuracy": test["accuracy"], "test_loss": test["loss"], "train_seconds": seconds,
