@@ -13,7 +13,7 @@ import keras
 from keras import ops
 
 from .soft_labels import check_temperature
-from .terms import HardLabels, Term, apply_loss, check_targets, kd_terms, needs_teacher, reads_teacher_logits
+from .terms import HardLabels, Term, apply_loss, check_targets, kd_terms, needs_teacher, reads_teacher_logits, replicas_in_sync
 
 # %% ../nbs/02_distiller.ipynb #3441a84a
 @keras.saving.register_keras_serializable(package="kd_nb")
@@ -93,7 +93,8 @@ class Distiller(keras.Model):
         for name, value in losses.items(): self.term_trackers[name].update_state(value, sample_weight=batch_size)
         loss = (sum(t.weight * losses[t.name] for t in self.terms) if training
                 else apply_loss(self.student_loss_fn, batch["labels"], batch["student_logits"], sample_weight))
-        return loss + ops.sum(self.student.losses) if self.student.losses else loss
+        loss = loss + ops.sum(self.student.losses) if self.student.losses else loss
+        return loss / replicas_in_sync()   # each replica's share: summing the replicas' gradients averages them
 
     def batch(self, x, y, y_pred, sample_weight=None, training=False) -> dict:
         "What the terms read: labels, logits and features (float32, whatever the models compute in), sample weights, step."
