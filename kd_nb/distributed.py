@@ -8,7 +8,7 @@ __all__ = ['FIT_PASSES_PER_EPOCH', 'STRATEGIES', 'distributed_fit', 'epoch_batch
            'worker_out', 'outside_strategy', 'shard_range', 'sharded_batches', 'free_port', 'loopback_cluster',
            'two_worker_check']
 
-# %% ../nbs/06b_distributed.ipynb #e1142d05
+# %% ../nbs/06b_distributed.ipynb #5c1fc7b2
 import functools
 import json
 import os
@@ -30,7 +30,7 @@ from .distiller import Distiller
 from .fixtures import synthetic_classes, tiny_mlp
 from .terms import distillation_targets, method_terms
 
-# %% ../nbs/06b_distributed.ipynb #3cc369dc
+# %% ../nbs/06b_distributed.ipynb #4e84d2a4
 def distributed_fit(
     trainer:keras.Model, # a compiled model (a `Distiller` or a classifier), built and compiled under `strategy.scope()`
     batches, # a `tf.data.Dataset` of global batches (split across the replicas), or a distributed dataset (`sharded_batches`)
@@ -100,7 +100,7 @@ def dataset_steps(
     n = int(ds.cardinality())
     return n if n >= 0 else None
 
-# %% ../nbs/06b_distributed.ipynb #3b53c3cf
+# %% ../nbs/06b_distributed.ipynb #56939d18
 def tiny_task() -> tuple: # (x, y, teacher, targets with the teacher's logits)
     "The distributed tests' data: 256 synthetic examples, a tiny teacher, and the distillation targets it gives."
     x, y = synthetic_classes(n=256, seed=0)
@@ -117,7 +117,7 @@ def tiny_distiller(
     trainer.compile(optimizer=keras.optimizers.Adam(1e-2))
     return trainer
 
-# %% ../nbs/06b_distributed.ipynb #81823dd4
+# %% ../nbs/06b_distributed.ipynb #9f8c7a10
 STRATEGIES = ("none", "mirrored", "multiworker") # the strategies `make_strategy` knows
 
 def make_strategy(
@@ -154,7 +154,7 @@ def cluster_config(
         raise ValueError(f"TF_CONFIG's task must name this process in the cluster, e.g. {{\"type\": \"worker\", \"index\": 0}}, got {task!r}")
     return config
 
-# %% ../nbs/06b_distributed.ipynb #ca4d88d1
+# %% ../nbs/06b_distributed.ipynb #a8eb0d7e
 def worker_of(
     strategy:tf.distribute.Strategy, # any strategy
 ) -> tuple: # (this worker's index, the number of workers); (0, 1) on one machine
@@ -186,7 +186,7 @@ def outside_strategy(
     copy.set_weights(model.get_weights())
     return copy
 
-# %% ../nbs/06b_distributed.ipynb #45dc6571
+# %% ../nbs/06b_distributed.ipynb #344e328d
 def shard_range(
     n:int, # number of examples
     index:int, # this shard (0-based)
@@ -225,7 +225,7 @@ def sharded_batches(
     batches.steps = steps
     return batches
 
-# %% ../nbs/06b_distributed.ipynb #447836e2
+# %% ../nbs/06b_distributed.ipynb #c88a43f6
 def free_port() -> int:
     "A TCP port on 127.0.0.1 that nothing listens on now."
     with socket.socket() as s:
@@ -261,11 +261,14 @@ def two_worker_check(
     method:str="kd", # the distillation method of the tiny distiller
     epochs:int=2, # epochs
     global_batch:int=32, # examples per step over all workers
+    sharded:bool=False, # each worker reads its own shard and caches the teacher's logits of it alone (`sharded_batches`)
 ):
     "A worker's program for the multi-worker test: distil a tiny student under `MultiWorkerMirroredStrategy` and save what it ends with."
     strategy = make_strategy("multiworker")
     x, y, teacher, targets = tiny_task()
-    with strategy.scope(): trainer = tiny_distiller(teacher, method)
-    history = distributed_fit(trainer, to_dataset(x, targets, global_batch, seed=0), epochs, verbose=0)
     index, _ = worker_of(strategy)
+    with strategy.scope(): trainer = tiny_distiller(teacher, method)
+    batches = (sharded_batches(x, y, global_batch, strategy, teacher, cache_dir=Path(out) / f"cache-{index}") if sharded
+               else to_dataset(x, targets, global_batch, seed=0))
+    history = distributed_fit(trainer, batches, epochs, verbose=0)
     np.savez(Path(out) / f"worker-{index}.npz", *trainer.student.get_weights(), **{f"log_{k}": np.array(v) for k, v in history.history.items()})
