@@ -1,21 +1,21 @@
 "kd_experiment --strategy multiworker on a two-worker cluster on 127.0.0.1: both workers finish, in lock step, with one machine's students."
 import json
-import shutil
 import subprocess
+import sys
 
 from kd_nb.distributed import loopback_cluster
 
+KD_EXPERIMENT = [sys.executable, "-c", "import sys; from kd_nb.experiment import kd_experiment; sys.exit(kd_experiment())"]
 TINY = ["--n-train", "400", "--teacher-epochs", "2", "--student-epochs", "3", "--seeds", "2", "--methods", "kd,mean_teacher", "--no-deploy"]
 
 
 def test_two_workers_match_one_machine(tmp_path):
-    kd_experiment = shutil.which("kd_experiment")
-    ran = loopback_cluster([kd_experiment, "--strategy", "multiworker", *TINY, "--out", str(tmp_path / "cluster")], workers=2, timeout=400)
+    ran = loopback_cluster([*KD_EXPERIMENT, "--strategy", "multiworker", *TINY, "--out", str(tmp_path / "cluster")], workers=2, timeout=400)
     assert [status for status, _ in ran] == [0, 0], "\n".join(output[-3000:] for _, output in ran)
     chief, other = (json.loads((tmp_path / "cluster" / sub / "results.json").read_text())["models"] for sub in ("", "worker-1"))
     for name in chief:   # the workers trained the same models: the same accuracies, to the last digit
         assert chief[name]["test_accuracy"] == other[name]["test_accuracy"], name
-    one = subprocess.run([kd_experiment, *TINY, "--out", str(tmp_path / "one")], capture_output=True, text=True, timeout=400)
+    one = subprocess.run([*KD_EXPERIMENT, *TINY, "--out", str(tmp_path / "one")], capture_output=True, text=True, timeout=400)
     assert one.returncode == 0, one.stderr[-3000:]
     alone = json.loads((tmp_path / "one" / "results.json").read_text())["models"]
     # students from cached logits see the same global batches as on one machine: the same accuracies (the teacher's
