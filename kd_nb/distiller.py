@@ -13,7 +13,8 @@ import keras
 from keras import ops
 
 from .soft_labels import check_temperature
-from .terms import HardLabels, Term, apply_loss, check_targets, kd_terms, needs_teacher, reads_teacher_logits, replicas_in_sync
+from .utils import replicas_in_sync
+from .terms import HardLabels, Term, apply_loss, check_targets, kd_terms, needs_teacher, reads_teacher_logits
 
 # %% ../nbs/02_distiller.ipynb #3441a84a
 @keras.saving.register_keras_serializable(package="kd_nb")

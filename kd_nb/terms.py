@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['TARGET_KEYS', 'FROM_LOGITS', 'METHODS', 'METHOD_MODULES', 'distillation_targets', 'check_targets', 'check_weight',
-           'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'replicas_in_sync', 'apply_loss',
-           'soft_target_loss', 'combine_teachers', 'check_combine', 'logits_loss', 'HardLabels', 'SoftLabels',
-           'LayerPair', 'register_method', 'method_names', 'method_terms', 'kd_terms']
+           'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'apply_loss', 'soft_target_loss',
+           'combine_teachers', 'check_combine', 'logits_loss', 'HardLabels', 'SoftLabels', 'LayerPair',
+           'register_method', 'method_names', 'method_terms', 'kd_terms']
 
 # %% ../nbs/01b_terms.ipynb #435cda3c
 import importlib
@@ -14,6 +14,7 @@ import importlib
 import keras
 from keras import ops
 
+from .utils import replicas_in_sync
 from .soft_labels import check_temperature, softmax_t
 from .losses import TemperedKLDivergence, tempered_kl
 
@@ -105,12 +106,6 @@ def needs_teacher(
     return reads_teacher_logits(terms) or reads_teacher_layers(terms)
 
 # %% ../nbs/01b_terms.ipynb #5d5cb8f2
-def replicas_in_sync() -> int:
-    "How many replicas a `tf.distribute` strategy trains in sync here: 1 outside a strategy and on the other backends."
-    if keras.backend.backend() != "tensorflow": return 1
-    import tensorflow as tf
-    return tf.distribute.get_strategy().num_replicas_in_sync
-
 def apply_loss(
     loss_fn, # a `keras.losses.Loss`, or a function (y_true, y_pred) -> per-example losses
     y_true, # targets
