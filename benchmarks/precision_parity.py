@@ -32,6 +32,7 @@ def main():
     for precision in ("float32", "bfloat16"):
         cfg = replace(ExperimentConfig(), dataset=args.dataset, n_train=args.n_train or None, teacher_epochs=args.teacher_epochs,
                       student_epochs=args.student_epochs, seeds=args.seeds, precision=precision, deploy=False,
+                      tune=False,   # alpha 0.5, T 4 for both precisions, as the committed run
                       out=str(Path(args.out) / precision))
         start = time.perf_counter()
         results = run_experiment(cfg)
