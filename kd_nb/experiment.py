@@ -765,8 +765,9 @@ def students_key(
     teacher:keras.Model, # the trained teacher
     precision, # the `Precision` the students train in
 ) -> dict: # JSON-able
-    "What every student run depends on: all settings but the output folder, the seeds, deployment and the arms; the precision, data and teacher."
-    settings = {k: v for k, v in asdict(cfg).items() if k not in ("out", "seeds", "deploy", "methods", "tune")}
+    "What every student run depends on: all settings but the output folder, the seeds, deployment, the arms and the strategy; the precision, data and teacher."
+    # the strategy moves the steps, not what they compute (one process and two workers agree to 1e-5: `kd_nb.distributed`)
+    settings = {k: v for k, v in asdict(cfg).items() if k not in ("out", "seeds", "deploy", "methods", "tune", "strategy")}
     return {**settings, "precision": precision.name, "data": data["fingerprint"], "teacher": weights_fingerprint(teacher)}
 
 def validation_score(
