@@ -10,9 +10,9 @@ __all__ = ['TUTORIAL_PROTOCOL', 'MAX_SHIFT', 'KD_CANDIDATES', 'Checkpoint', 'MOD
            'changing_variables', 'remove_checkpoint', 'EpochCheckpoint', 'resume_from', 'mnist_augmentation',
            'shift_batches', 'training_batches', 'fit_verbosity', 'train_model', 'read_record', 'cached_record',
            'cached_run', 'OutputError', 'prepare_out', 'out_lock', 'holds_out_lock', 'train_teachers',
-           'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'spread_verdict', 'arm_name',
-           'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy', 'student_runs',
-           'epochs_file', 'students_key', 'validation_score', 'choose_kd_setting', 'save_epoch_weights',
+           'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'spread_verdict', 'validation_check',
+           'arm_name', 'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy',
+           'student_runs', 'epochs_file', 'students_key', 'validation_score', 'choose_kd_setting', 'save_epoch_weights',
            'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports', 'run_experiment',
            'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args', 'kd_experiment']
 
@@ -605,6 +605,15 @@ def spread_verdict(
     return (f"{'more' if comparison['larger_than_twice_spread'] else 'not more'} than twice the seed-to-seed spread "
             f"({100 * comparison['spread']:.2f} points)")
 
+def validation_check(
+    student:dict, # summary of a distilled student
+    scratch:dict, # summary of the scratch student
+) -> str: # a sentence, or "" when validation agrees
+    "A sentence when a student is ahead of scratch on test but not on validation: the split that chose its settings does not confirm the gain."
+    if student["test_accuracy_mean"] <= scratch["test_accuracy_mean"] or student["val_accuracy_mean"] > scratch["val_accuracy_mean"]: return ""
+    return (f" On validation it is not ahead ({100 * student['val_accuracy_mean']:.2f}% against {100 * scratch['val_accuracy_mean']:.2f}%), "
+            "so the split that chose its settings does not confirm this gain.")
+
 # %% ../nbs/07_experiment.ipynb #535e6f88
 MODEL_NAMES = {"teacher": "Teacher", "distilled": "Student, distilled", "scratch": "Student, from scratch"}
 
@@ -650,7 +659,8 @@ def results_markdown(
             f"students: {views}; epoch kept: {'best on validation' if cfg['select'] == 'best_val' else 'the last'}; "
             f"precision {results['precision']['name']}.\n\n"
             + "\n".join(f"{model_label(k).removeprefix('Student, ').capitalize()} minus scratch: {100 * c['accuracy_difference']:+.2f} points of test accuracy "
-                      f"(per seed: {', '.join(f'{100 * d:+.2f}' for d in c['per_seed'])}); this is {spread_verdict(c)}.\n"
+                      f"(per seed: {', '.join(f'{100 * d:+.2f}' for d in c['per_seed'])}); this is {spread_verdict(c)}."
+                      f"{validation_check(models[k], models['scratch'])}\n"
                       for k, c in comparisons.items()))
     if t.get("warning"): text += f"\n{t['warning']}\n"
     if deployed:
