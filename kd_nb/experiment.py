@@ -90,10 +90,10 @@ MAX_SHIFT = 7   # pixels: a quarter of the 28-px image
 KD_CANDIDATES = ((0.5, 4.0), (0.1, 8.0))   # (alpha, T) tried on validation when the settings leave them open: balanced, and leaning on softer targets
 
 def kd_candidates(
-    cfg:ExperimentConfig, # `tune`, `alpha` and `temperature`
+    cfg:ExperimentConfig, # `tune`, `methods`, `alpha` and `temperature`
 ) -> list: # (alpha, T) pairs
-    "The (alpha, T) settings to choose from on validation: `KD_CANDIDATES` if `cfg.tune`, else `cfg`'s own."
-    return list(KD_CANDIDATES) if cfg.tune else [(cfg.alpha, cfg.temperature)]
+    "The (alpha, T) settings to choose from on validation: `KD_CANDIDATES` if `cfg.tune` and KD is one of the arms (its runs are chosen among), else `cfg`'s own."
+    return list(KD_CANDIDATES) if cfg.tune and "kd" in cfg.methods else [(cfg.alpha, cfg.temperature)]
 
 def check_config(
     cfg:ExperimentConfig, # the settings to check
