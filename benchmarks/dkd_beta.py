@@ -23,7 +23,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.cache import teacher_logits
 from kd_nb.dkd import DecoupledKD
-from kd_nb.experiment import (ExperimentConfig, at_epoch, cached_record, chosen_epochs, compare_students, experiment_data,
+from kd_nb.experiment import (ExperimentConfig, at_epoch, best_on_validation, cached_record, chosen_epochs, compare_students, experiment_data,
                               mean_std, read_record, students_key, train_model, train_teachers, training_batches, validation_score)
 from kd_nb.models import seed_student
 from kd_nb.precision import choose_precision, precision_policy
@@ -84,11 +84,9 @@ def main(argv=None):
         print(f"[DKD, beta = {beta:g}, seed {seed + 1}]", flush=True)
         return cached_record(out / "dkd_beta" / f"beta{beta:g}-seed{seed}.json", {**key, "seed": seed, "kind": "dkd", "beta": beta},
                              lambda: dkd_run(data, cfg, teacher, logits, beta, seed, precision))
-    candidates = []
-    for beta in (float(b) for b in args.betas.split(",")):
-        acc, neg_loss = validation_score(dkd(beta, 0))
-        candidates.append({"beta": beta, "val_accuracy": acc, "val_loss": -neg_loss})
-    chosen = max(candidates, key=lambda c: (c["val_accuracy"], -c["val_loss"]))["beta"]
+    seed0 = {beta: dkd(beta, 0) for beta in (float(b) for b in args.betas.split(","))}
+    chosen = best_on_validation(seed0)
+    candidates = [{"beta": beta, "val_accuracy": validation_score(r)[0], "val_loss": -validation_score(r)[1]} for beta, r in seed0.items()]
     print(f"[chosen on validation] beta = {chosen:g}", flush=True)
     runs = {"scratch": [saved_arm(out, key, "scratch", s) for s in range(args.seeds)],
             "KD": [saved_arm(out, key, "distilled", s) for s in range(args.seeds)],

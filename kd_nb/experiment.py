@@ -12,9 +12,10 @@ __all__ = ['TUTORIAL_PROTOCOL', 'MAX_SHIFT', 'KD_CANDIDATES', 'Checkpoint', 'MOD
            'cached_run', 'OutputError', 'prepare_out', 'out_lock', 'holds_out_lock', 'train_teachers',
            'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'spread_verdict', 'validation_check',
            'arm_name', 'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy',
-           'student_runs', 'epochs_file', 'students_key', 'validation_score', 'choose_kd_setting', 'save_epoch_weights',
-           'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports', 'run_experiment',
-           'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args', 'kd_experiment']
+           'student_runs', 'epochs_file', 'students_key', 'validation_score', 'best_on_validation', 'choose_kd_setting',
+           'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports',
+           'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args',
+           'kd_experiment']
 
 # %% ../nbs/07_experiment.ipynb #560265c5
 import argparse
@@ -723,7 +724,7 @@ def student_runs(
     cfg:ExperimentConfig, # the settings
     teacher:keras.Model, # the trained teacher
     out:Path, # output directory
-    key:dict, # what every student run depends on (`run_key`)
+    key:dict, # what every student run depends on (`students_key`)
     precision, # the `Precision` to build and train in
     students_dir:Path|None=None, # where the runs are saved; None: `out / "students"`
     scratch:bool=True, # also train the scratch arm
@@ -787,9 +788,15 @@ def validation_score(
     h = record["history"]
     return max(h["val_accuracy"]), -min(h["val_loss"])
 
+def best_on_validation(
+    records:dict, # candidate -> the record of its run, with per-epoch curves
+): # the candidate whose run scores best (`validation_score`), the first of equals
+    "The candidate chosen on validation."
+    return max(records, key=lambda candidate: validation_score(records[candidate]))
+
 def choose_kd_setting(
     data:dict, # from `experiment_data`
-    cfg:ExperimentConfig, # the settings; `alpha` / `temperature` None: open
+    cfg:ExperimentConfig, # the settings (`tune` and `methods` say whether there is anything to choose: `kd_candidates`)
     teacher:keras.Model, # the trained teacher
     out:Path, # output directory (the candidates' runs go to `out / "tuning"`)
     precision, # the `Precision` to build and train in
@@ -797,24 +804,21 @@ def choose_kd_setting(
     "Choose alpha and T on validation: a distilled student (seed 0, the full budget) per candidate; the best one's run becomes the distilled arm's seed 0."
     candidates = kd_candidates(cfg)
     if len(candidates) == 1: return replace(cfg, alpha=candidates[0][0], temperature=candidates[0][1]), None
-    tried = []
+    folder = lambda alpha, temperature: out / "tuning" / f"alpha{alpha:g}-T{temperature:g}"   # where a candidate's run is saved
+    records = {}
     for alpha, temperature in candidates:
         print(f"[choosing alpha and T on validation] alpha = {alpha}, T = {temperature:g}: distilled student, seed 1")
         candidate = replace(cfg, alpha=alpha, temperature=temperature, methods=("kd",), seeds=1)
-        folder = out / "tuning" / f"alpha{alpha:g}-T{temperature:g}"
-        record = student_runs(data, candidate, teacher, out, students_key(candidate, data, teacher, precision), precision,
-                              students_dir=folder, scratch=False)["distilled"][0]
-        best_acc, neg_loss = validation_score(record)
-        tried.append({"alpha": alpha, "temperature": temperature, "val_accuracy": best_acc, "val_loss": -neg_loss, "folder": folder})
-    best = max(tried, key=lambda c: (c["val_accuracy"], -c["val_loss"]))   # the first of equals
+        records[alpha, temperature] = student_runs(data, candidate, teacher, out, students_key(candidate, data, teacher, precision),
+                                                   precision, students_dir=folder(alpha, temperature), scratch=False)["distilled"][0]
+    best = best_on_validation(records)
     for name in ("distilled-seed0.keras", "distilled-seed0-epochs.npz", "distilled-seed0.json"):   # the record last: it marks a complete run
-        write_atomic(out / "students" / name, lambda p: shutil.copyfile(best["folder"] / name, p))
-    print(f"[chosen on validation] alpha = {best['alpha']}, T = {best['temperature']:g} "
-          f"(best validation accuracy {100 * best['val_accuracy']:.2f}%; " + ", ".join(
-              f"alpha = {c['alpha']}, T = {c['temperature']:g}: {100 * c['val_accuracy']:.2f}%" for c in tried if c is not best) + ")")
-    summary = [{k: v for k, v in c.items() if k != "folder"} for c in tried]
-    return replace(cfg, alpha=best["alpha"], temperature=best["temperature"]), {
-        "candidates": summary, "chosen": summary[tried.index(best)], "seed": 0}
+        write_atomic(out / "students" / name, lambda p: shutil.copyfile(folder(*best) / name, p))
+    summary = {c: {"alpha": c[0], "temperature": c[1], "val_accuracy": validation_score(r)[0], "val_loss": -validation_score(r)[1]}
+               for c, r in records.items()}
+    print(f"[chosen on validation] alpha = {best[0]}, T = {best[1]:g} (best validation accuracy; "
+          + ", ".join(f"alpha = {a}, T = {t:g}: {100 * s['val_accuracy']:.2f}%" for (a, t), s in summary.items()) + ")")
+    return replace(cfg, alpha=best[0], temperature=best[1]), {"candidates": list(summary.values()), "chosen": summary[best], "seed": 0}
 
 def save_epoch_weights(
     path:Path, # an .npz file

@@ -22,9 +22,9 @@ from .cache import teacher_logits
 from .data import DatasetError
 from .utils import write_atomic
 from .experiment import (ExperimentConfig, OutputError, TrainingDiverged, cached_record, check_config, config_from_args,
-                              evaluate_classifier, experiment_data, experiment_parser, holds_out_lock, train_model, train_teachers,
-                              training_batches)
-from .models import seed_student, weights_fingerprint
+                              evaluate_classifier, experiment_data, experiment_parser, holds_out_lock, students_key, train_model,
+                              train_teachers, training_batches)
+from .models import seed_student
 from .precision import choose_precision, precision_policy
 from .terms import kd_terms
 
@@ -73,8 +73,7 @@ def run_sweep(
     start, data, precision = time.perf_counter(), experiment_data(cfg), choose_precision(cfg.precision)
     teacher, teacher_rec = train_teachers(data, cfg, out, precision)
     logits = {"train": teacher_logits(teacher, data["train"][0], cache_dir=out / "cache")}
-    key = {**{k: v for k, v in asdict(cfg).items() if k not in ("out", "alpha", "temperature", "seeds", "deploy")},
-           "precision": precision.name, "data": data["fingerprint"], "teacher": weights_fingerprint(teacher)}
+    key = {k: v for k, v in students_key(cfg, data, teacher, precision).items() if k not in ("alpha", "temperature")}   # a cell adds its own
     cells, students = [], {}
     for label, alpha, T, with_t2 in sweep_cells(alphas, temperatures, tutorial_alpha):
         vals = []
