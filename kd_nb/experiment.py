@@ -5,17 +5,17 @@
 # %% auto #0
 __all__ = ['TUTORIAL_PROTOCOL', 'MAX_SHIFT', 'KD_CANDIDATES', 'Checkpoint', 'MODEL_NAMES', 'COLORS', 'ExperimentConfig',
            'kd_candidates', 'check_config', 'check_methods_apply', 'min_class_size', 'check_split_sizes',
-           'experiment_data', 'learning_rate', 'compile_classifier', 'logits_of', 'accuracy', 'evaluate_classifier',
-           'split_metrics', 'EpochAccuracy', 'TrainingDiverged', 'StopOnNonFinite', 'kept_epoch_file',
-           'changing_variables', 'remove_checkpoint', 'EpochCheckpoint', 'resume_from', 'mnist_augmentation',
-           'shift_batches', 'training_batches', 'fit_verbosity', 'train_model', 'read_record', 'cached_record',
-           'cached_run', 'OutputError', 'prepare_out', 'out_lock', 'holds_out_lock', 'train_teachers',
+           'experiment_data', 'relabelled', 'learning_rate', 'compile_classifier', 'logits_of', 'accuracy',
+           'evaluate_classifier', 'split_metrics', 'EpochAccuracy', 'TrainingDiverged', 'StopOnNonFinite',
+           'kept_epoch_file', 'changing_variables', 'remove_checkpoint', 'EpochCheckpoint', 'resume_from',
+           'mnist_augmentation', 'shift_batches', 'training_batches', 'fit_verbosity', 'train_model', 'read_record',
+           'cached_record', 'cached_run', 'OutputError', 'prepare_out', 'out_lock', 'holds_out_lock', 'train_teachers',
            'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'spread_verdict', 'validation_check',
            'arm_name', 'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy',
-           'student_runs', 'epochs_file', 'students_key', 'validation_score', 'best_on_validation', 'choose_kd_setting',
-           'save_epoch_weights', 'load_epoch_weights', 'chosen_epochs', 'at_epoch', 'deployment_reports',
-           'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args',
-           'kd_experiment']
+           'student_runs', 'task_teacher', 'other_teachers', 'best_scratch_student', 'epochs_file', 'students_key',
+           'validation_score', 'best_on_validation', 'choose_kd_setting', 'save_epoch_weights', 'load_epoch_weights',
+           'chosen_epochs', 'at_epoch', 'deployment_reports', 'run_experiment', 'deployment_summary', 'write_results',
+           'experiment_parser', 'config_from_args', 'kd_experiment']
 
 # %% ../nbs/07_experiment.ipynb #560265c5
 import argparse
@@ -37,7 +37,7 @@ import matplotlib.pyplot as plt
 
 import tensorflow as tf
 
-from .cache import add_teacher_logits, augment_batches, bank_batches, random_shifts, teacher_logits, view_bank
+from .cache import add_teacher_logits, augment_batches, bank_batches, random_shifts, teacher_features, teacher_logits, view_bank
 from .utils import check_choice, fingerprint, write_atomic
 from .data import DatasetError, load_mnist, resolve_source, stratified_split, to_dataset
 from .deploy import deployment_report, latency_ratios, machine_info, plot_accuracy_latency
@@ -46,7 +46,7 @@ from .distributed import FIT_PASSES_PER_EPOCH, STRATEGIES, distributed_fit, is_c
 from .precision import PRECISIONS, choose_precision, float32_model, precision_policy
 from .models import TEACHERS, ensemble, model_size, seed_student, teacher_members, weights_fingerprint
 from .soft_labels import check_temperature
-from .terms import distillation_targets, method_names, method_terms, reads_teacher_layers
+from .terms import distillation_targets, method_names, method_teacher, method_terms
 
 # %% ../nbs/07_experiment.ipynb #d59e97f2
 @dataclass(frozen=True)
@@ -123,6 +123,8 @@ def check_config(
     if isinstance(cfg.methods, str) or not cfg.methods or len(set(cfg.methods)) < len(cfg.methods):
         raise ValueError(f"methods must be a non-empty list of distinct method names, got {cfg.methods!r}")
     for method in cfg.methods: check_choice("method", method, tuple(method_names()))
+    others = [m for m in cfg.methods if method_teacher(m) != "run"]
+    if cfg.views and others: raise ValueError(f"a view bank holds the run teacher's logits, and {', '.join(others)} learn from another teacher: use views=0")
     check_methods_apply(cfg)
     return cfg
 
@@ -169,6 +171,13 @@ def experiment_data(
     train_idx, val_idx = stratified_split(y_train, cfg.val_fraction, seed=0)
     return {"train": (x_train[train_idx], y_train[train_idx]), "val": (x_train[val_idx], y_train[val_idx]), "test": test,
             "name": name, "fingerprint": fingerprint(x_train, y_train, *test)}
+
+def relabelled(
+    data:dict, # from `experiment_data`
+    task, # a function labels -> labels (e.g. `kd_nb.cross_task.coarse_labels`)
+) -> dict: # `data` with every split's labels replaced by `task(labels)` (the same images, the same fingerprint)
+    "The same images with another labelling: the data of a cross-task teacher."
+    return {**data, **{split: (data[split][0], np.asarray(task(data[split][1]))) for split in ("train", "val", "test")}}
 
 # %% ../nbs/07_experiment.ipynb #d2cb485c
 def learning_rate(
@@ -367,12 +376,14 @@ def training_batches(
     logits:dict|None=None, # cached teacher logits {"train": ...}, carried with the labels (distilled student, no bank)
     bank:dict|None=None, # a view bank (`view_bank`): batches of its views
     distill:bool=False, # with a bank: carry the teacher's logits of each view (distilled student), or only the labels
+    features:dict|None=None, # cached outputs of the teacher's layers on the training images {layer name: ...}, carried with `logits`
 ) -> tf.data.Dataset:
     "The shuffled training batches of one student run."
     x, y = data["train"]
     if bank is not None: return bank_batches(x, y, bank, cfg.batch_size, seed, with_logits=distill)
     if logits is not None and cfg.augment: raise ValueError("cached teacher logits cannot be used with augmented images")
-    ds = to_dataset(x, y if logits is None else distillation_targets(y, logits["train"]), cfg.batch_size, seed=seed)
+    if features is not None and logits is None: raise ValueError("cached teacher features are carried with the teacher's logits: give both")
+    ds = to_dataset(x, y if logits is None else distillation_targets(y, logits["train"], features), cfg.batch_size, seed=seed)
     if not cfg.augment: return ds
     ds = augment_batches(ds, mnist_augmentation(seed))
     return ds if teacher is None else add_teacher_logits(ds, teacher)
@@ -530,18 +541,20 @@ def train_teachers(
     cfg:ExperimentConfig, # `teacher`, `teachers`, `teacher_epochs`, `teacher_shift`, ...
     out:Path, # output directory (teachers are saved and reused as runs)
     precision, # the `Precision` to build and train in
+    task=None, # a function labels -> labels: teachers of that labelling of the same images (cross-task); None: the data's own
 ) -> tuple: # (teacher model, record with "val_accuracy", "test_accuracy", "members")
     "Train (or reuse) the teacher(s); an ensemble of them if `cfg.teachers` > 1."
+    data = data if task is None else relabelled(data, task)
     base_key = {"data": data["fingerprint"], "precision": precision.name,
                 **{k: getattr(cfg, k) for k in ("teacher", "teacher_epochs", "teacher_shift", "batch_size", "learning_rate",
-                                                "val_fraction", "schedule", "select")}}
-    members, records = [], []
+                                                "val_fraction", "schedule", "select")}, **({"task": task.__name__} if task else {})}
+    members, records, classes = [], [], int(data["train"][1].max()) + 1
     for i in range(cfg.teachers):
-        name = "teacher" if cfg.teachers == 1 else f"teacher{i}"
+        name = ("teacher" if cfg.teachers == 1 else f"teacher{i}") if task is None else f"{task.__name__}-teacher{i}"
         print(f"[{name}] {cfg.teacher} architecture, up to {cfg.teacher_epochs} epochs on {len(data['train'][1]):,} images"
-              + (f", random shifts of up to {cfg.teacher_shift} px" if cfg.teacher_shift else ""))
+              + (f", random shifts of up to {cfg.teacher_shift} px" if cfg.teacher_shift else "") + (f", {classes} classes ({task.__name__})" if task else ""))
         def train_teacher():
-            with precision_policy(precision), strategy_for(cfg.strategy).scope(): teacher = TEACHERS[cfg.teacher](seed=i)
+            with precision_policy(precision), strategy_for(cfg.strategy).scope(): teacher = TEACHERS[cfg.teacher](seed=i, n_classes=classes)
             teacher.name = name
             batches = shift_batches(*data["train"], cfg.teacher_shift, cfg.batch_size, seed=i)
             return teacher, train_model(teacher, data, cfg.teacher_epochs, cfg, batches=batches, seed=i, track_test=False,
@@ -663,6 +676,9 @@ def results_markdown(
                       f"(per seed: {', '.join(f'{100 * d:+.2f}' for d in c['per_seed'])}); this is {spread_verdict(c)}."
                       f"{validation_check(models[k], models['scratch'])}\n"
                       for k, c in comparisons.items()))
+    for method, o in results.get("other_teachers", {}).items():
+        text += (f"\n{model_label(arm_name(method)).removeprefix('Student, ').capitalize()} learns from {o['teacher']}"
+                 + (f" ({100 * o['val_accuracy']:.2f}% validation, {100 * o['test_accuracy']:.2f}% test accuracy on that task)" if "task" in o else "") + ".\n")
     if t.get("warning"): text += f"\n{t['warning']}\n"
     if deployed:
         text += (f"\nLatency: median per image at batch 1 on {results['machine']['cpu']} ({results['machine']['cpu_count']} cores), "
@@ -728,45 +744,103 @@ def student_runs(
     precision, # the `Precision` to build and train in
     students_dir:Path|None=None, # where the runs are saved; None: `out / "students"`
     scratch:bool=True, # also train the scratch arm
-) -> dict: # {"distilled": [record per seed], "scratch": [...]}, each run's weights after every epoch saved beside it
-    "Train (or reuse) the distilled and the scratch student for every seed."
+) -> dict: # {"distilled": [record per seed], "scratch": [...], method: [...]}, each run's weights after every epoch saved beside it
+    "Train (or reuse) a student per method, each taught by its own teacher (`method_teacher`), and the scratch student, for every seed."
     students_dir = out / "students" if students_dir is None else students_dir
-    logits = bank = None
+    x, bank, task_teachers, outputs = data["train"][0], None, {}, {}
     if cfg.views:
         print(f"[view bank] {cfg.views} views of each training image (random shifts of up to {cfg.view_shift} px) "
               "and the teacher's logits on each, computed once")
-        bank = view_bank(teacher, data["train"][0], cfg.views, cfg.view_shift, cache_dir=out / "cache")
-    elif cfg.teacher_mode == "cached":
-        print("[teacher logits] computed once, before training (exact without augmentation)")
-        logits = {"train": teacher_logits(teacher, data["train"][0], cache_dir=out / "cache")}
-    members, stacked = teacher_members(teacher), {}
-    def each_teacher_logits():   # the members' logits stacked (n, teachers, classes), for terms that combine them their own way
-        if not stacked: stacked["train"] = np.stack([teacher_logits(m, data["train"][0], cache_dir=out / "cache") for m in members], axis=1)
-        return stacked
+        bank = view_bank(teacher, x, cfg.views, cfg.view_shift, cache_dir=out / "cache")
+    members = teacher_members(teacher)
+    def cached_outputs(source, layers, per_teacher):   # the teacher's logits (each member's if `per_teacher`) and layers on the training images, once
+        key = (weights_fingerprint(source), tuple(layers), per_teacher)
+        if key not in outputs:
+            print(f"[teacher outputs] {source.name}: logits" + (f" and layers {', '.join(layers)}" if layers else "")
+                  + " on the training images, computed once before training (exact without augmentation)")
+            logits = (np.stack([teacher_logits(m, x, cache_dir=out / "cache") for m in members], axis=1) if per_teacher
+                      else teacher_logits(source, x, cache_dir=out / "cache"))
+            outputs[key] = {"train": logits}, teacher_features(source, x, layers, cache_dir=out / "cache") if layers else None
+        return outputs[key]
+    def arm_teacher(method, seed):   # who teaches `method` in seed `seed`'s run
+        source = method_teacher(method)
+        if source == "run": return teacher
+        if source == "scratch": return best_scratch_student(students_dir / f"scratch-seed{seed}", runs["scratch"][seed])
+        if source not in task_teachers: task_teachers[source] = task_teacher(data, cfg, out, precision, source)[0]
+        return task_teachers[source]
     arms = {arm_name(m): (m, cfg.student_epochs) for m in cfg.methods} | ({"scratch": (None, cfg.epochs_scratch)} if scratch else {})
+    learns_from_scratch = lambda kind: arms[kind][0] is not None and method_teacher(arms[kind][0]) == "scratch"
+    if any(map(learns_from_scratch, arms)) and not scratch: raise ValueError("born-again methods learn from the scratch student: train it too")
     runs = {kind: [] for kind in arms}
     for seed in range(cfg.seeds):
-        for kind, (method, epochs) in arms.items():
+        for kind in sorted(arms, key=learns_from_scratch):   # the scratch student before the methods it teaches
+            method, epochs = arms[kind]
             print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
             distill, path = method is not None, students_dir / f"{kind}-seed{seed}"
             run_key, partial = {**key, "seed": seed, "kind": kind}, students_dir / f"{kind}-seed{seed}-partial.npz"
             def train_student():
                 with precision_policy(precision), strategy_for(cfg.strategy).scope(): student = seed_student(seed=seed, name=kind)
-                terms = method_terms(method, student, teacher, cfg.alpha, cfg.temperature) if distill else None
-                online = distill and (cfg.augment or reads_teacher_layers(terms))   # the teacher runs on every batch
-                per_teacher = distill and any(t.per_teacher for t in terms)
-                if per_teacher and (online or bank is not None):
-                    raise ValueError(f"method {method!r} combines each teacher's logits: it needs cached logits, without a view bank or augmentation")
-                batches = training_batches(data, cfg, seed, teacher if online else None,
-                                           (each_teacher_logits() if per_teacher else logits) if distill and not online else None, bank, distill and not online)
-                record = train_model(student, data, epochs, cfg, batches, seed, (members if per_teacher else teacher) if distill else None,
-                                     restore_best=False, keep_epochs=True, terms=terms, checkpoint=Checkpoint(partial, run_key))
+                if not distill:
+                    batches = training_batches(data, cfg, seed, bank=bank)
+                    source = terms = None
+                else:
+                    source = arm_teacher(method, seed)
+                    terms = method_terms(method, student, source, cfg.alpha, cfg.temperature)
+                    layers, per_teacher = sorted({n for t in terms for n in t.teacher_layers}), any(t.per_teacher for t in terms)
+                    if per_teacher and (bank is not None or cfg.augment or cfg.teacher_mode == "online"):
+                        raise ValueError(f"method {method!r} combines each teacher's logits: it needs cached logits, without a view bank or augmentation")
+                    if bank is not None: batches = training_batches(data, cfg, seed, bank=bank, distill=not layers)   # the bank holds logits, not layers
+                    elif cfg.augment: batches = training_batches(data, cfg, seed, None if layers else source)   # with layers the Distiller runs the teacher
+                    elif cfg.teacher_mode == "online": batches = training_batches(data, cfg, seed)
+                    else:
+                        logits, features = cached_outputs(source, layers, per_teacher)
+                        batches = training_batches(data, cfg, seed, logits=logits, features=features)
+                    source = members if per_teacher else source
+                record = train_model(student, data, epochs, cfg, batches, seed, source, restore_best=False, keep_epochs=True, terms=terms,
+                                     checkpoint=Checkpoint(partial, run_key))
                 save_epoch_weights(epochs_file(path), record.pop("epoch_weights"))
                 return student, record
             _, record = cached_run(path, run_key, train_student)
             if not epochs_file(path).is_file(): raise FileNotFoundError(f"{epochs_file(path)} is missing: delete {path}.json to train it again")
             runs[kind].append(record)
     return runs
+
+def task_teacher(
+    data:dict, # from `experiment_data`
+    cfg:ExperimentConfig, # the run's teacher settings (one teacher)
+    out:Path, # output directory (the teacher is saved and reused there)
+    precision, # the `Precision` to build and train in
+    task, # a function labels -> labels
+) -> tuple: # (model, record), as `train_teachers` gives them
+    "The run's teacher architecture and recipe, trained (or reused) on another labelling of the same images: a cross-task teacher."
+    return train_teachers(data, replace(cfg, teachers=1), out, precision, task=task)
+
+def other_teachers(
+    data:dict, # from `experiment_data`
+    cfg:ExperimentConfig, # `methods` and the teacher settings
+    out:Path, # output directory
+    precision, # the `Precision` the run trains in
+) -> dict: # method -> {"teacher": description, and for a cross-task teacher "task", "val_accuracy", "test_accuracy"}
+    "What taught each method that does not learn from the run's teacher (`method_teacher`)."
+    summary = {}
+    for method in cfg.methods:
+        source = method_teacher(method)
+        if source == "scratch": summary[method] = {"teacher": "the same seed's scratch student, at its best validation epoch"}
+        elif callable(source):
+            _, record = task_teacher(data, cfg, out, precision, source)
+            summary[method] = {"teacher": f"a {cfg.teacher} teacher trained on {source.__name__}", "task": source.__name__,
+                               "val_accuracy": record["val_accuracy"], "test_accuracy": record["test_accuracy"]}
+    return summary
+
+def best_scratch_student(
+    path:Path, # a scratch student run saved by `student_runs` (its per-epoch weights beside it)
+    record:dict, # its record, with per-epoch curves
+) -> keras.Model: # the student with the weights of its best validation epoch
+    "A trained scratch student at its own best validation epoch: the teacher of a born-again student."
+    best = int(np.argmax(record["history"]["val_accuracy"])) + 1
+    student = seed_student(name=f"scratch_epoch{best}")
+    student.set_weights(load_epoch_weights(epochs_file(path), best))
+    return student
 
 def epochs_file(path:Path) -> Path: return path.with_name(f"{path.name}-epochs.npz") # where a run's per-epoch weights are
 
@@ -884,6 +958,7 @@ def run_experiment(
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
     cfg, tuning = choose_kd_setting(data, cfg, teacher, out, precision)
     runs = student_runs(data, cfg, teacher, out, students_key(cfg, data, teacher, precision), precision)
+    others = other_teachers(data, cfg, out, precision)
     epochs = chosen_epochs(runs, cfg.select)
     print(f"[students] epoch chosen on validation: " + ", ".join(f"{k} {e}" for k, e in epochs.items()))
     runs = {k: [at_epoch(r, epochs[k]) for r in rs] for k, rs in runs.items()}
@@ -901,7 +976,7 @@ def run_experiment(
                            "n_val": len(data["val"][1]), "n_test": len(data["test"][1])},
                "teacher": {k: teacher_rec[k] for k in ("val_accuracy", "test_accuracy", "warning")},
                "models": models, "machine": machine_info(), "precision": {**asdict(precision), "policy": precision.policy},
-               **({"tuning": tuning} if tuning else {})}
+               **({"tuning": tuning} if tuning else {}), **({"other_teachers": others} if others else {})}
     results["comparisons"] = {k: compare_students(models[k], models["scratch"]) for k in runs if k != "scratch"}
     deploy = cfg.deploy and is_chief(strategy)   # the chief alone, on a copy of the teacher outside the strategy
     reports = deployment_reports({"teacher": outside_strategy(teacher), **seed0}, data, out) if deploy else {}

@@ -36,9 +36,12 @@ def conv_net(
         layers.Dense(n_classes, dtype="float32"),   # logits in float32 under any precision policy
     ], name=name)
 
-def seed_teacher(seed:int|None=None) -> keras.Sequential: # the tutorial's teacher, untrained
-    "The tutorial's teacher: 256 and 512 filters, 1,433,610 parameters."
-    return conv_net((256, 512), "teacher", seed)
+def seed_teacher(
+    seed:int|None=None, # seed of the initial weights; None: Keras's global random state
+    n_classes:int=10, # number of logits
+) -> keras.Sequential: # the tutorial's teacher, untrained
+    "The tutorial's teacher: 256 and 512 filters, 1,433,610 parameters (10 classes)."
+    return conv_net((256, 512), "teacher", seed, n_classes=n_classes)
 
 def seed_student(seed:int|None=None, name:str="student") -> keras.Sequential: # the tutorial's student, untrained
     "The tutorial's student: 16 and 32 filters, 20,490 parameters."
@@ -62,7 +65,7 @@ def bn_teacher(
         layers.Dense(n_classes, dtype="float32"),
     ], name=name)
 
-TEACHERS = {"tutorial": seed_teacher, "bn": bn_teacher} # teacher architectures by name, each `f(seed) -> untrained model`
+TEACHERS = {"tutorial": seed_teacher, "bn": bn_teacher} # teacher architectures by name, each `f(seed, n_classes=10) -> untrained model`
 
 # %% ../nbs/04_models.ipynb #ce2c2f91
 def ensemble(
