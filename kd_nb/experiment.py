@@ -174,7 +174,7 @@ def experiment_data(
 
 def relabelled(
     data:dict, # from `experiment_data`
-    task, # a function labels -> labels (e.g. `kd_nb.cross_task.coarse_labels`)
+    task, # a function labels -> labels (e.g. digit pairs: `lambda labels: labels // 2`)
 ) -> dict: # `data` with every split's labels replaced by `task(labels)` (the same images, the same fingerprint)
     "The same images with another labelling: the data of a cross-task teacher."
     return {**data, **{split: (data[split][0], np.asarray(task(data[split][1]))) for split in ("train", "val", "test")}}
