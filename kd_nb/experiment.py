@@ -632,7 +632,7 @@ def validation_check(
 MODEL_NAMES = {"teacher": "Teacher", "distilled": "Student, distilled", "scratch": "Student, from scratch"}
 
 def arm_name(method:str) -> str: return "distilled" if method == "kd" else method # the student arm `method` trains
-def model_label(key:str) -> str: return MODEL_NAMES.get(key, f"Student, {key}") # how tables and plots name model `key`
+def model_label(key:str) -> str: return MODEL_NAMES.get(key, f"Student, {key.replace('_', ' ')}") # how tables and plots name model `key`
 
 def pct(m:dict, split:str) -> str: # "mean ± std (n=..)" in percent
     "Accuracy on `split` of one model's summary, over seeds."
@@ -765,44 +765,47 @@ def student_runs(
     def arm_teacher(method, seed):   # who teaches `method` in seed `seed`'s run
         source = method_teacher(method)
         if source == "run": return teacher
-        if source == "scratch": return best_scratch_student(students_dir / f"scratch-seed{seed}", runs["scratch"][seed])
+        if source == "scratch":   # another seed's scratch student: a fresh copy learns from a trained one, as in born-again networks
+            other = (seed + 1) % cfg.seeds
+            return best_scratch_student(students_dir / f"scratch-seed{other}", runs["scratch"][other])
         if source not in task_teachers: task_teachers[source] = task_teacher(data, cfg, out, precision, source)[0]
         return task_teachers[source]
     arms = {arm_name(m): (m, cfg.student_epochs) for m in cfg.methods} | ({"scratch": (None, cfg.epochs_scratch)} if scratch else {})
     learns_from_scratch = lambda kind: arms[kind][0] is not None and method_teacher(arms[kind][0]) == "scratch"
     if any(map(learns_from_scratch, arms)) and not scratch: raise ValueError("born-again methods learn from the scratch student: train it too")
     runs = {kind: [] for kind in arms}
-    for seed in range(cfg.seeds):
-        for kind in sorted(arms, key=learns_from_scratch):   # the scratch student before the methods it teaches
-            method, epochs = arms[kind]
-            print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
-            distill, path = method is not None, students_dir / f"{kind}-seed{seed}"
-            run_key, partial = {**key, "seed": seed, "kind": kind}, students_dir / f"{kind}-seed{seed}-partial.npz"
-            def train_student():
-                with precision_policy(precision), strategy_for(cfg.strategy).scope(): student = seed_student(seed=seed, name=kind)
-                if not distill:
-                    batches = training_batches(data, cfg, seed, bank=bank)
-                    source = terms = None
+    later = {kind for kind in arms if learns_from_scratch(kind)}   # trained after every seed's scratch student
+    order = [(kind, seed) for kinds in ([k for k in arms if k not in later], [k for k in arms if k in later]) for seed in range(cfg.seeds) for kind in kinds]
+    for kind, seed in order:
+        method, epochs = arms[kind]
+        print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
+        distill, path = method is not None, students_dir / f"{kind}-seed{seed}"
+        source = arm_teacher(method, seed) if distill else None
+        taught_by = {"taught_by": weights_fingerprint(source)} if distill and source is not teacher else {}   # a teacher of its own: part of the run's key
+        run_key, partial = {**key, "seed": seed, "kind": kind, **taught_by}, students_dir / f"{kind}-seed{seed}-partial.npz"
+        def train_student():
+            with precision_policy(precision), strategy_for(cfg.strategy).scope(): student = seed_student(seed=seed, name=kind)
+            if not distill:
+                batches = training_batches(data, cfg, seed, bank=bank)
+                terms = None
+            else:
+                terms = method_terms(method, student, source, cfg.alpha, cfg.temperature)
+                layers, per_teacher = sorted({n for t in terms for n in t.teacher_layers}), any(t.per_teacher for t in terms)
+                if per_teacher and (bank is not None or cfg.augment or cfg.teacher_mode == "online"):
+                    raise ValueError(f"method {method!r} combines each teacher's logits: it needs cached logits, without a view bank or augmentation")
+                if bank is not None: batches = training_batches(data, cfg, seed, bank=bank, distill=not layers)   # the bank holds logits, not layers
+                elif cfg.augment: batches = training_batches(data, cfg, seed, None if layers else source)   # with layers the Distiller runs the teacher
+                elif cfg.teacher_mode == "online": batches = training_batches(data, cfg, seed)
                 else:
-                    source = arm_teacher(method, seed)
-                    terms = method_terms(method, student, source, cfg.alpha, cfg.temperature)
-                    layers, per_teacher = sorted({n for t in terms for n in t.teacher_layers}), any(t.per_teacher for t in terms)
-                    if per_teacher and (bank is not None or cfg.augment or cfg.teacher_mode == "online"):
-                        raise ValueError(f"method {method!r} combines each teacher's logits: it needs cached logits, without a view bank or augmentation")
-                    if bank is not None: batches = training_batches(data, cfg, seed, bank=bank, distill=not layers)   # the bank holds logits, not layers
-                    elif cfg.augment: batches = training_batches(data, cfg, seed, None if layers else source)   # with layers the Distiller runs the teacher
-                    elif cfg.teacher_mode == "online": batches = training_batches(data, cfg, seed)
-                    else:
-                        logits, features = cached_outputs(source, layers, per_teacher)
-                        batches = training_batches(data, cfg, seed, logits=logits, features=features)
-                    source = members if per_teacher else source
-                record = train_model(student, data, epochs, cfg, batches, seed, source, restore_best=False, keep_epochs=True, terms=terms,
-                                     checkpoint=Checkpoint(partial, run_key))
-                save_epoch_weights(epochs_file(path), record.pop("epoch_weights"))
-                return student, record
-            _, record = cached_run(path, run_key, train_student)
-            if not epochs_file(path).is_file(): raise FileNotFoundError(f"{epochs_file(path)} is missing: delete {path}.json to train it again")
-            runs[kind].append(record)
+                    logits, features = cached_outputs(source, layers, per_teacher)
+                    batches = training_batches(data, cfg, seed, logits=logits, features=features)
+            record = train_model(student, data, epochs, cfg, batches, seed, members if per_teacher else source, restore_best=False, keep_epochs=True, terms=terms,
+                                 checkpoint=Checkpoint(partial, run_key))
+            save_epoch_weights(epochs_file(path), record.pop("epoch_weights"))
+            return student, record
+        _, record = cached_run(path, run_key, train_student)
+        if not epochs_file(path).is_file(): raise FileNotFoundError(f"{epochs_file(path)} is missing: delete {path}.json to train it again")
+        runs[kind].append(record)
     return runs
 
 def task_teacher(
@@ -825,7 +828,7 @@ def other_teachers(
     summary = {}
     for method in cfg.methods:
         source = method_teacher(method)
-        if source == "scratch": summary[method] = {"teacher": "the same seed's scratch student, at its best validation epoch"}
+        if source == "scratch": summary[method] = {"teacher": "the next seed's scratch student (the last seed's: the first's), at its best validation epoch"}
         elif callable(source):
             _, record = task_teacher(data, cfg, out, precision, source)
             summary[method] = {"teacher": f"a {cfg.teacher} teacher trained on {source.__name__}", "task": source.__name__,

@@ -35,7 +35,7 @@ def born_again(
 @register_method("born_again", teacher="scratch")
 def born_again_terms(
     student:keras.Model, # the student (not needed)
-    teacher:keras.Model, # the experiment gives the same seed's scratch student, at its best validation epoch
+    teacher:keras.Model, # the experiment gives another seed's scratch student, at its best validation epoch
     alpha:float, # weight of the hard-label term
     temperature:float, # softmax temperature
 ) -> list: # KD's terms: [HardLabels(alpha), SoftLabels(1 - alpha, T)]

@@ -261,7 +261,7 @@ METHOD_MODULES = {"dkd": "kd_nb.dkd", "multi_teacher": "kd_nb.multi_teacher", "m
 
 def register_method(
     name:str, # the method's name, as given to `kd_experiment --methods`
-    teacher="run", # who teaches: "run" (the run's teacher), "scratch" (the same seed's scratch student), or a function labels -> labels (a teacher of the run's architecture trained on that labelling)
+    teacher="run", # who teaches: "run" (the run's teacher), "scratch" (a scratch student of the run: another seed's), or a function labels -> labels (a teacher of the run's architecture trained on that labelling)
 ):
     "Decorator: register a recipe `f(student, teacher, alpha, temperature) -> [Term, ...]` under `name`, taught by `teacher`."
     if not (callable(teacher) or teacher in ("run", "scratch")):
