@@ -678,7 +678,7 @@ def results_markdown(
                       for k, c in comparisons.items()))
     for method, o in results.get("other_teachers", {}).items():
         text += (f"\n{model_label(arm_name(method)).removeprefix('Student, ').capitalize()} learns from {o['teacher']}"
-                 + (f" ({100 * o['val_accuracy']:.2f}% validation, {100 * o['test_accuracy']:.2f}% test accuracy on that task)" if "task" in o else "") + ".\n")
+                 + f" ({100 * o['val_accuracy']:.2f}% validation, {100 * o['test_accuracy']:.2f}% test accuracy" + (" on that task" if "task" in o else ", mean over seeds") + ").\n")
     if t.get("warning"): text += f"\n{t['warning']}\n"
     if deployed:
         text += (f"\nLatency: median per image at batch 1 on {results['machine']['cpu']} ({results['machine']['cpu_count']} cores), "
@@ -823,12 +823,16 @@ def other_teachers(
     cfg:ExperimentConfig, # `methods` and the teacher settings
     out:Path, # output directory
     precision, # the `Precision` the run trains in
-) -> dict: # method -> {"teacher": description, and for a cross-task teacher "task", "val_accuracy", "test_accuracy"}
-    "What taught each method that does not learn from the run's teacher (`method_teacher`)."
+    runs:dict, # from `student_runs`: the scratch students' records (per-epoch curves) are the born-again teachers'
+) -> dict: # method -> {"teacher": description, "val_accuracy", "test_accuracy" (the teacher's: mean over seeds), and "task" for a cross-task teacher}
+    "What taught each method that does not learn from the run's teacher (`method_teacher`), and how accurate it is."
     summary = {}
     for method in cfg.methods:
         source = method_teacher(method)
-        if source == "scratch": summary[method] = {"teacher": "the next seed's scratch student (the last seed's: the first's), at its best validation epoch"}
+        if source == "scratch":
+            best = [at_epoch(r, int(np.argmax(r["history"]["val_accuracy"])) + 1) for r in runs["scratch"]]
+            summary[method] = {"teacher": "the next seed's scratch student (the last seed's: the first's), at its best validation epoch",
+                               **{k: float(np.mean([r[k] for r in best])) for k in ("val_accuracy", "test_accuracy")}}
         elif callable(source):
             _, record = task_teacher(data, cfg, out, precision, source)
             summary[method] = {"teacher": f"a {cfg.teacher} teacher trained on {source.__name__}", "task": source.__name__,
@@ -961,7 +965,7 @@ def run_experiment(
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
     cfg, tuning = choose_kd_setting(data, cfg, teacher, out, precision)
     runs = student_runs(data, cfg, teacher, out, students_key(cfg, data, teacher, precision), precision)
-    others = other_teachers(data, cfg, out, precision)
+    others = other_teachers(data, cfg, out, precision, runs)
     epochs = chosen_epochs(runs, cfg.select)
     print(f"[students] epoch chosen on validation: " + ", ".join(f"{k} {e}" for k, e in epochs.items()))
     runs = {k: [at_epoch(r, epochs[k]) for r in rs] for k, rs in runs.items()}
