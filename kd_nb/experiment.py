@@ -787,7 +787,7 @@ def student_runs(
             with precision_policy(precision), strategy_for(cfg.strategy).scope(): student = seed_student(seed=seed, name=kind)
             if not distill:
                 batches = training_batches(data, cfg, seed, bank=bank)
-                terms = None
+                terms, per_teacher = None, False
             else:
                 terms = method_terms(method, student, source, cfg.alpha, cfg.temperature)
                 layers, per_teacher = sorted({n for t in terms for n in t.teacher_layers}), any(t.per_teacher for t in terms)
