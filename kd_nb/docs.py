@@ -97,14 +97,14 @@ def notebook_markdown(
     "A processed notebook as Markdown: title and summary, prose, code blocks (unless `#| echo: false`) and their outputs."
     fm = front_matter(nb)
     parts = [title_markdown(fm)]
+    relink = lambda md: re.sub(r"\]\((?!https?://|/|#)([\w.-]+\.ipynb)", rf"]({nbs_link}\1", md)   # links to notebooks, from the project root
     for cell in nb.cells[1:] if fm else nb.cells:
         src = cell.source.strip()
-        if cell.cell_type == "markdown" and src and not src.startswith("<!--"):
-            parts.append(re.sub(r"\]\((?!https?://|/|#)([\w.-]+\.ipynb)", rf"]({nbs_link}\1", src))
+        if cell.cell_type == "markdown" and src and not src.startswith("<!--"): parts.append(relink(src))
         elif cell.cell_type == "code" and src:
             code = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip()
             if code and not re.search(r"^#\|\s*echo:\s*false", src, re.M): parts.append(f"```python\n{code}\n```")
-            parts += list(_cell_outputs(cell))
+            parts += [relink(md) for md in _cell_outputs(cell)]
     return "\n\n".join(parts) + "\n"
 
 def readme_text() -> str:
