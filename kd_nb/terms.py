@@ -6,7 +6,8 @@
 __all__ = ['TARGET_KEYS', 'FROM_LOGITS', 'METHODS', 'METHOD_TEACHERS', 'METHOD_MODULES', 'distillation_targets', 'check_targets',
            'check_weight', 'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'apply_loss',
            'soft_target_loss', 'combine_teachers', 'check_combine', 'logits_loss', 'HardLabels', 'SoftLabels',
-           'LayerPair', 'register_method', 'method_names', 'method_terms', 'method_teacher', 'registered', 'kd_terms']
+           'LayerPair', 'register_method', 'method_names', 'method_terms', 'method_teacher', 'method_recipe',
+           'kd_terms']
 
 # %% ../nbs/01b_terms.ipynb #435cda3c
 import importlib
@@ -256,7 +257,8 @@ class LayerPair(Term):
 METHODS = {}   # method name -> recipe(student, teacher, alpha, temperature) -> list of terms
 METHOD_TEACHERS = {}   # method name -> who teaches it, if not the run's teacher: "scratch" or a labelling function
 METHOD_MODULES = {"dkd": "kd_nb.dkd", "multi_teacher": "kd_nb.multi_teacher", "mean_teacher": "kd_nb.self_distillation",
-                  "born_again": "kd_nb.self_distillation", "fitnets": "kd_nb.fitnets", "hints": "kd_nb.cross_task", "cross_task": "kd_nb.cross_task", "distilbert": "kd_nb.sequences",
+                  "born_again": "kd_nb.self_distillation", "fitnets": "kd_nb.fitnets", "hints": "kd_nb.cross_task",
+                  "cross_task": "kd_nb.cross_task", "distilbert": "kd_nb.sequences",
                   "soft_labels_only": "kd_nb.fine_tuning"}   # the course's methods: each registers itself when its module is imported
 
 def register_method(
@@ -283,16 +285,16 @@ def method_terms(
     temperature:float, # softmax temperature
 ) -> list: # the method's terms
     "The terms of method `name` (importing the course's module that registers it, if need be), or a `ValueError` that lists the methods."
-    return registered(name)(student, teacher, alpha, temperature)
+    return method_recipe(name)(student, teacher, alpha, temperature)
 
 def method_teacher(
     name:str, # a registered method
 ): # "run", "scratch" or a labelling function (see `register_method`)
     "Who teaches method `name`."
-    registered(name)
+    method_recipe(name)   # known, and its module imported
     return METHOD_TEACHERS.get(name, "run")
 
-def registered(
+def method_recipe(
     name:str, # a method's name
 ): # its recipe
     "The recipe of method `name`, importing the course's module that registers it if need be; a `ValueError` that lists the methods if there is none."
