@@ -96,8 +96,8 @@ def reads_teacher_logits(
 
 def reads_teacher_layers(
     terms:list|None, # the objective's terms
-) -> bool: # True if a term reads the teacher's intermediate layers (its logits alone cannot be cached then)
-    "Whether the teacher must run on every batch for `terms`: they read its layers, not only its logits."
+) -> bool: # True if a term reads the teacher's intermediate layers (their outputs are needed too: run the teacher, or cache them with `teacher_features`)
+    "Whether `terms` read the teacher's layers, not only its logits."
     return any(t.teacher_layers for t in terms or [])
 
 def needs_teacher(
