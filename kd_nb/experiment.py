@@ -12,10 +12,11 @@ __all__ = ['TUTORIAL_PROTOCOL', 'MAX_SHIFT', 'KD_CANDIDATES', 'Checkpoint', 'MOD
            'cached_record', 'cached_run', 'OutputError', 'prepare_out', 'out_lock', 'holds_out_lock', 'train_teachers',
            'teacher_warning', 'mean_std', 'summarize_runs', 'compare_students', 'spread_verdict', 'validation_check',
            'arm_name', 'model_label', 'pct', 'results_markdown', 'model_color', 'plot_patience', 'plot_accuracy',
-           'student_runs', 'task_teacher', 'other_teachers', 'best_scratch_student', 'epochs_file', 'students_key',
-           'validation_score', 'best_on_validation', 'choose_kd_setting', 'save_epoch_weights', 'load_epoch_weights',
-           'chosen_epochs', 'at_epoch', 'deployment_reports', 'run_experiment', 'deployment_summary', 'write_results',
-           'experiment_parser', 'config_from_args', 'kd_experiment']
+           'student_runs', 'arm_batches', 'accuracies', 'task_teacher', 'other_teachers', 'best_scratch_student',
+           'epochs_file', 'students_key', 'validation_score', 'best_on_validation', 'choose_kd_setting',
+           'save_epoch_weights', 'load_epoch_weights', 'best_epoch', 'chosen_epochs', 'at_epoch', 'deployment_reports',
+           'run_experiment', 'deployment_summary', 'write_results', 'experiment_parser', 'config_from_args',
+           'kd_experiment']
 
 # %% ../nbs/07_experiment.ipynb #560265c5
 import argparse
@@ -762,14 +763,16 @@ def student_runs(
                       else teacher_logits(source, x, cache_dir=out / "cache"))
             outputs[key] = {"train": logits}, teacher_features(source, x, layers, cache_dir=out / "cache") if layers else None
         return outputs[key]
-    def arm_teacher(method, seed):   # who teaches `method` in seed `seed`'s run
+    def arm_teacher(method, seed):   # who teaches `method` in seed `seed`'s run, and its accuracy if it is not the run's teacher
         source = method_teacher(method)
-        if source == "run": return teacher
+        if source == "run": return teacher, None
         if source == "scratch":   # another seed's scratch student: a fresh copy learns from a trained one, as in born-again networks
-            other = (seed + 1) % cfg.seeds
-            return best_scratch_student(students_dir / f"scratch-seed{other}", runs["scratch"][other])
-        if source not in task_teachers: task_teachers[source] = task_teacher(data, cfg, out, precision, source)[0]
-        return task_teachers[source]
+            other = runs["scratch"][(seed + 1) % cfg.seeds]
+            return (best_scratch_student(students_dir / f"scratch-seed{(seed + 1) % cfg.seeds}", other),
+                    accuracies(at_epoch(other, best_epoch(other["history"]["val_accuracy"]))))
+        if source not in task_teachers: task_teachers[source] = task_teacher(data, cfg, out, precision, source)
+        model, record = task_teachers[source]
+        return model, accuracies(record)
     arms = {arm_name(m): (m, cfg.student_epochs) for m in cfg.methods} | ({"scratch": (None, cfg.epochs_scratch)} if scratch else {})
     learns_from_scratch = lambda kind: arms[kind][0] is not None and method_teacher(arms[kind][0]) == "scratch"
     if any(map(learns_from_scratch, arms)) and not scratch: raise ValueError("born-again methods learn from the scratch student: train it too")
@@ -780,33 +783,45 @@ def student_runs(
         method, epochs = arms[kind]
         print(f"[{kind} student, seed {seed + 1}/{cfg.seeds}] {epochs} epochs")
         distill, path = method is not None, students_dir / f"{kind}-seed{seed}"
-        source = arm_teacher(method, seed) if distill else None
+        source, teacher_accuracy = arm_teacher(method, seed) if distill else (None, None)
         taught_by = {"taught_by": weights_fingerprint(source)} if distill and source is not teacher else {}   # a teacher of its own: part of the run's key
         run_key, partial = {**key, "seed": seed, "kind": kind, **taught_by}, students_dir / f"{kind}-seed{seed}-partial.npz"
         def train_student():
             with precision_policy(precision), strategy_for(cfg.strategy).scope(): student = seed_student(seed=seed, name=kind)
-            if not distill:
-                batches = training_batches(data, cfg, seed, bank=bank)
-                terms, per_teacher = None, False
-            else:
-                terms = method_terms(method, student, source, cfg.alpha, cfg.temperature)
-                layers, per_teacher = sorted({n for t in terms for n in t.teacher_layers}), any(t.per_teacher for t in terms)
-                if per_teacher and (bank is not None or cfg.augment or cfg.teacher_mode == "online"):
-                    raise ValueError(f"method {method!r} combines each teacher's logits: it needs cached logits, without a view bank or augmentation")
-                if bank is not None: batches = training_batches(data, cfg, seed, bank=bank, distill=not layers)   # the bank holds logits, not layers
-                elif cfg.augment: batches = training_batches(data, cfg, seed, None if layers else source)   # with layers the Distiller runs the teacher
-                elif cfg.teacher_mode == "online": batches = training_batches(data, cfg, seed)
-                else:
-                    logits, features = cached_outputs(source, layers, per_teacher)
-                    batches = training_batches(data, cfg, seed, logits=logits, features=features)
+            terms = method_terms(method, student, source, cfg.alpha, cfg.temperature) if distill else None
+            per_teacher = distill and any(t.per_teacher for t in terms)
+            batches = arm_batches(data, cfg, seed, source, terms, bank, cached_outputs)
             record = train_model(student, data, epochs, cfg, batches, seed, members if per_teacher else source, restore_best=False, keep_epochs=True, terms=terms,
                                  checkpoint=Checkpoint(partial, run_key))
             save_epoch_weights(epochs_file(path), record.pop("epoch_weights"))
             return student, record
         _, record = cached_run(path, run_key, train_student)
         if not epochs_file(path).is_file(): raise FileNotFoundError(f"{epochs_file(path)} is missing: delete {path}.json to train it again")
-        runs[kind].append(record)
+        runs[kind].append(record if teacher_accuracy is None else {**record, "teacher_accuracy": teacher_accuracy})
     return runs
+
+def arm_batches(
+    data:dict, # from `experiment_data`
+    cfg:ExperimentConfig, # `augment`, `teacher_mode`, batch size
+    seed:int, # the run's seed
+    source:keras.Model|None, # the arm's teacher; None: the scratch arm
+    terms:list|None, # the arm's terms (`method_terms`); None: the scratch arm
+    bank:dict|None, # a view bank (`view_bank`), or None
+    teacher_outputs, # (teacher, layer names, per_teacher) -> (logits, features), cached: the teacher's outputs on the training images
+) -> tf.data.Dataset:
+    "One student run's training batches, and where the teacher's outputs in them come from: a view bank, the teacher run on each augmented batch, or a cache."
+    if terms is None: return training_batches(data, cfg, seed, bank=bank)
+    layers, per_teacher = sorted({n for t in terms for n in t.teacher_layers}), any(t.per_teacher for t in terms)
+    if per_teacher and (bank is not None or cfg.augment or cfg.teacher_mode == "online"):
+        raise ValueError(f"a term that combines each teacher's logits ({', '.join(t.name for t in terms if t.per_teacher)}) "
+                         "needs cached logits, without a view bank or augmentation")
+    if bank is not None: return training_batches(data, cfg, seed, bank=bank, distill=not layers)   # the bank holds logits, not layers
+    if cfg.augment: return training_batches(data, cfg, seed, None if layers else source)        # with layers the Distiller runs the teacher
+    if cfg.teacher_mode == "online": return training_batches(data, cfg, seed)
+    logits, features = teacher_outputs(source, layers, per_teacher)
+    return training_batches(data, cfg, seed, logits=logits, features=features)
+
+def accuracies(record:dict) -> dict: return {k: record[k] for k in ("val_accuracy", "test_accuracy")} # a run's validation and test accuracy
 
 def task_teacher(
     data:dict, # from `experiment_data`
@@ -819,24 +834,18 @@ def task_teacher(
     return train_teachers(data, replace(cfg, teachers=1), out, precision, task=task)
 
 def other_teachers(
-    data:dict, # from `experiment_data`
-    cfg:ExperimentConfig, # `methods` and the teacher settings
-    out:Path, # output directory
-    precision, # the `Precision` the run trains in
-    runs:dict, # from `student_runs`: the scratch students' records (per-epoch curves) are the born-again teachers'
+    cfg:ExperimentConfig, # `methods` and the teacher architecture
+    runs:dict, # from `student_runs`: a run taught by a teacher of its own carries that teacher's "teacher_accuracy"
 ) -> dict: # method -> {"teacher": description, "val_accuracy", "test_accuracy" (the teacher's: mean over seeds), and "task" for a cross-task teacher}
     "What taught each method that does not learn from the run's teacher (`method_teacher`), and how accurate it is."
     summary = {}
     for method in cfg.methods:
         source = method_teacher(method)
-        if source == "scratch":
-            best = [at_epoch(r, int(np.argmax(r["history"]["val_accuracy"])) + 1) for r in runs["scratch"]]
-            summary[method] = {"teacher": "the next seed's scratch student (the last seed's: the first's), at its best validation epoch",
-                               **{k: float(np.mean([r[k] for r in best])) for k in ("val_accuracy", "test_accuracy")}}
-        elif callable(source):
-            _, record = task_teacher(data, cfg, out, precision, source)
-            summary[method] = {"teacher": f"a {cfg.teacher} teacher trained on {source.__name__}", "task": source.__name__,
-                               "val_accuracy": record["val_accuracy"], "test_accuracy": record["test_accuracy"]}
+        if source == "run": continue
+        described = ({"teacher": "the next seed's scratch student (the last seed's: the first's), at its best validation epoch"} if source == "scratch"
+                     else {"teacher": f"a {cfg.teacher} teacher trained on {source.__name__}", "task": source.__name__})
+        scores = [r["teacher_accuracy"] for r in runs[arm_name(method)]]
+        summary[method] = {**described, **{k: float(np.mean([s[k] for s in scores])) for k in ("val_accuracy", "test_accuracy")}}
     return summary
 
 def best_scratch_student(
@@ -844,7 +853,7 @@ def best_scratch_student(
     record:dict, # its record, with per-epoch curves
 ) -> keras.Model: # the student with the weights of its best validation epoch
     "A trained scratch student at its own best validation epoch: the teacher of a born-again student."
-    best = int(np.argmax(record["history"]["val_accuracy"])) + 1
+    best = best_epoch(record["history"]["val_accuracy"])
     student = seed_student(name=f"scratch_epoch{best}")
     student.set_weights(load_epoch_weights(epochs_file(path), best))
     return student
@@ -917,6 +926,12 @@ def load_epoch_weights(
     with np.load(path, allow_pickle=False) as saved:
         return [saved[f"epoch{epoch}_{i}"] for i in range(sum(k.startswith(f"epoch{epoch}_") for k in saved.files))]
 
+def best_epoch(
+    val_accuracy:list, # a validation-accuracy curve, one value per epoch
+) -> int: # 1-based
+    "The epoch where the curve is highest (the first of equals)."
+    return int(np.argmax(val_accuracy)) + 1
+
 def chosen_epochs(
     runs:dict, # student kind -> records (one per seed) with per-epoch "val_accuracy"
     select:str, # "best_val" or "last"
@@ -925,8 +940,8 @@ def chosen_epochs(
     if select == "last": return {k: len(rs[0]["history"]["val_accuracy"]) for k, rs in runs.items()}
     curves = {k: np.mean([r["history"]["val_accuracy"] for r in rs], axis=0) for k, rs in runs.items()}
     if len({len(c) for c in curves.values()}) > 1:      # different budgets (the tutorial's protocol): each its own
-        return {k: int(np.argmax(c)) + 1 for k, c in curves.items()}
-    common = int(np.argmax(np.mean(list(curves.values()), axis=0))) + 1
+        return {k: best_epoch(c) for k, c in curves.items()}
+    common = best_epoch(np.mean(list(curves.values()), axis=0))
     return {k: common for k in runs}
 
 def at_epoch(
@@ -965,7 +980,7 @@ def run_experiment(
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
     cfg, tuning = choose_kd_setting(data, cfg, teacher, out, precision)
     runs = student_runs(data, cfg, teacher, out, students_key(cfg, data, teacher, precision), precision)
-    others = other_teachers(data, cfg, out, precision, runs)
+    others = other_teachers(cfg, runs)
     epochs = chosen_epochs(runs, cfg.select)
     print(f"[students] epoch chosen on validation: " + ", ".join(f"{k} {e}" for k, e in epochs.items()))
     runs = {k: [at_epoch(r, epochs[k]) for r in rs] for k, rs in runs.items()}
