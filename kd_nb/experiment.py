@@ -767,9 +767,10 @@ def student_runs(
         source = method_teacher(method)
         if source == "run": return teacher, None
         if source == "scratch":   # another seed's scratch student: a fresh copy learns from a trained one, as in born-again networks
-            other = runs["scratch"][(seed + 1) % cfg.seeds]
-            return (best_scratch_student(students_dir / f"scratch-seed{(seed + 1) % cfg.seeds}", other),
-                    accuracies(at_epoch(other, best_epoch(other["history"]["val_accuracy"]))))
+            other = (seed + 1) % cfg.seeds
+            record = runs["scratch"][other]
+            return (best_scratch_student(students_dir / f"scratch-seed{other}", record),
+                    accuracies(at_epoch(record, best_epoch(record["history"]["val_accuracy"]))))
         if source not in task_teachers: task_teachers[source] = task_teacher(data, cfg, out, precision, source)
         model, record = task_teachers[source]
         return model, accuracies(record)
