@@ -149,6 +149,9 @@ def cluster_config(
     cluster, task = config.get("cluster") if isinstance(config, dict) else None, config.get("task") if isinstance(config, dict) else None
     if not isinstance(cluster, dict) or not isinstance(cluster.get("worker", []), list) or not (cluster.get("worker") or cluster.get("chief")):
         raise ValueError("TF_CONFIG needs a cluster with a list of worker addresses, e.g. {\"cluster\": {\"worker\": [\"host1:12345\", \"host2:12345\"]}, ...}")
+    bad = [a for addresses in cluster.values() for a in (addresses if isinstance(addresses, list) else [addresses])
+           if not (isinstance(a, str) and a.rpartition(":")[0] and a.rpartition(":")[2].isdigit())]
+    if bad: raise ValueError(f"TF_CONFIG's cluster addresses must be 'host:port' strings, got {', '.join(map(repr, bad))}")
     if not isinstance(task, dict) or task.get("type") not in cluster or not isinstance(task.get("index"), int) \
        or not 0 <= task["index"] < len(cluster[task["type"]]):
         raise ValueError(f"TF_CONFIG's task must name this process in the cluster, e.g. {{\"type\": \"worker\", \"index\": 0}}, got {task!r}")

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['TEACHERS', 'conv_net', 'seed_teacher', 'seed_student', 'bn_teacher', 'ensemble', 'teacher_members',
-           'batch_norm_layers', 'moving_statistics_settled', 'population_statistics', 'ModelSize', 'model_size',
-           'weights_fingerprint']
+           'batch_norm_layers', 'moving_statistics_settled', 'population_statistics', 'statistics_for_inference',
+           'ModelSize', 'model_size', 'weights_fingerprint']
 
 # %% ../nbs/04_models.ipynb #4b8fbfe4
+import contextlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,8 +126,26 @@ def population_statistics(
             if layer in norms: measure(layer, a)
             a = run(layer, a)
     else:
-        for layer in norms: measure(layer, run(keras.Model(model.input, layer.input), x))
+        for layer in norms: measure(layer, run(keras.Model(model.inputs[0], layer.input), x))   # one input, as the models here have
     return len(norms)
+
+# %% ../nbs/04_models.ipynb #ec7c3446
+@contextlib.contextmanager
+def statistics_for_inference(
+    model:keras.Model, # a model, perhaps with `BatchNormalization` layers
+    x, # the inputs to measure the statistics on (`population_statistics`)
+    steps:int, # training steps taken so far
+):
+    "While the block runs, `model` normalizes with the statistics of `x` if its moving averages are not settled after `steps` (`moving_statistics_settled`); the averages are put back after."
+    if moving_statistics_settled(model, steps):
+        yield False
+        return
+    averages = [v for layer in batch_norm_layers(model) for v in (layer.moving_mean, layer.moving_variance)]
+    kept = [v.numpy() for v in averages]
+    population_statistics(model, x)
+    try: yield True
+    finally:
+        for v, value in zip(averages, kept): v.assign(value)
 
 # %% ../nbs/04_models.ipynb #0dcb695d
 @dataclass(frozen=True)

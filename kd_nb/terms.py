@@ -191,7 +191,13 @@ class HardLabels(Term):
         super().__init__(weight, **kwargs)
         self.loss_fn = logits_loss(loss_fn)
 
-    def loss(self, batch): return apply_loss(self.loss_fn, batch["labels"], batch["student_logits"], batch.get("sample_weight"))
+    def loss(self, batch):
+        labels, logits = batch["labels"], batch["student_logits"]
+        if isinstance(self.loss_fn, keras.losses.SparseCategoricalCrossentropy) and len(labels.shape) == len(logits.shape) \
+           and labels.shape[-1] not in (1, None):   # (batch, classes) labels for a loss that takes (batch,) class indices
+            raise ValueError(f"the labels have shape {tuple(labels.shape)}, as one-hot labels do, but the student's loss takes integer "
+                             "class labels: pass labels.argmax(-1), or student_loss_fn=keras.losses.CategoricalCrossentropy(from_logits=True)")
+        return apply_loss(self.loss_fn, labels, logits, batch.get("sample_weight"))
 
     def get_config(self): return {**super().get_config(), "loss_fn": keras.saving.serialize_keras_object(self.loss_fn)}
 

@@ -41,31 +41,36 @@ def write_atomic(
 
 # %% ../nbs/00a_utils.ipynb #9d05863b
 def fingerprint_file(path) -> Path: return Path(f"{path}.fingerprint") # where `save_arrays` keeps the fingerprint of `path`
-def arrays_fingerprint(arrays:dict) -> str: return fingerprint(*(arrays[k] for k in sorted(arrays))) + " " + ",".join(sorted(arrays)) # names and contents
+def arrays_fingerprint(arrays:dict, key:str) -> str: # names, contents, and what they belong to
+    return fingerprint(np.array(key), *(arrays[k] for k in sorted(arrays))) + " " + ",".join(sorted(arrays))
 
 def save_arrays(
     path, # the .npz file
+    belongs_to:str|None=None, # what the arrays belong to (a run's key), hashed into the fingerprint; None: the file's name
     **arrays, # name -> array
 ):
     "Save `arrays` to `path`, then their fingerprint beside it; both atomically, the fingerprint last (it marks a whole file)."
+    path = Path(path)
     write_atomic(path, lambda p: np.savez(p, **arrays))
-    write_atomic(fingerprint_file(path), lambda p: p.write_text(arrays_fingerprint(arrays)))
+    write_atomic(fingerprint_file(path), lambda p: p.write_text(arrays_fingerprint(arrays, path.name if belongs_to is None else belongs_to)))
 
 def load_arrays(
     path, # a file written by `save_arrays`
     verbose:bool=True, # say why a file that exists is not used
+    belongs_to:str|None=None, # as given to `save_arrays`
+    redo:str="computing it again", # what the caller does instead, for the message
 ) -> dict|None: # name -> array, or None
-    "The arrays saved at `path`, or None if there are none, they cannot be read, or they are not what was saved."
+    "The arrays saved at `path`, or None if there are none, they cannot be read, or they are not what was saved for `belongs_to`."
     path = Path(path)
     if not path.is_file(): return None
     try:
         expected = fingerprint_file(path).read_text().strip()
         with np.load(path, allow_pickle=False) as saved: arrays = {k: saved[k] for k in saved.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
-        if verbose: print(f"{path.name}: cannot be read ({type(e).__name__}); computing it again")
+        if verbose: print(f"{path.name}: cannot be read ({type(e).__name__}); {redo}")
         return None
-    if arrays_fingerprint(arrays) != expected:
-        if verbose: print(f"{path.name}: its content is not what was saved (changed or damaged); computing it again")
+    if arrays_fingerprint(arrays, path.name if belongs_to is None else belongs_to) != expected:
+        if verbose: print(f"{path.name}: its content is not what was saved here (changed, damaged, or from another run); {redo}")
         return None
     return arrays
 

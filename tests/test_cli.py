@@ -58,8 +58,12 @@ def test_bad_option_is_one_line(args, message):
     assert len(lines) == 1 and lines[0].startswith("kd_experiment: error:") and message in lines[0], lines
 
 
-@pytest.mark.parametrize("args, message", [(["--alphas", "0.1,x"], "could not convert"), (["--alphas", "0.1,2"], "alpha"),
-                                           (["--temperatures", "0,4"], "temperature"), (["--teacher-epochs", "0"], "teacher_epochs")])
+@pytest.mark.parametrize("args, message", [(["--alphas", "0.1,x"], "--alphas must be comma-separated numbers, got '0.1,x'"),
+                                           (["--alphas", "0.1,2"], "alpha"), (["--temperatures", "0,4"], "temperature"),
+                                           (["--teacher-epochs", "0"], "teacher_epochs"),
+                                           (["--methods", "dkd", "--views", "4"], "kd_sweep does not use --methods, --views"),
+                                           (["--augment"], "kd_sweep does not use --augment"),
+                                           (["--strategy", "multiworker"], "multiworker needs TF_CONFIG")])
 def test_bad_sweep_option_is_one_line(args, message):
     result = run_command("kd_sweep", "sweep", *args)
     assert result.returncode == 2
