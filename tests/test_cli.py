@@ -1,9 +1,12 @@
 "kd_experiment end to end on bad input: a one-line error and exit status 2, never a traceback."
+import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+
+from kd_nb.fixtures import lock_holder
 
 RUN = "import sys; from kd_nb.{module} import {command}; sys.exit({command}())"
 
@@ -81,12 +84,11 @@ def test_bad_out_is_one_line(tmp_path):
 
 
 def test_second_run_into_a_busy_out_stops_at_once(tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    holder = lock_holder(tmp_path / ".kd_experiment.lock")                  # a live run holds --out
     try:
-        (tmp_path / ".kd_experiment.lock").write_text(str(holder.pid))       # a live run holds --out
         result = kd_experiment("--n-train", "200", "--out", str(tmp_path))
         lines = error_lines(result)
-        assert result.returncode == 2 and len(lines) == 1 and f"in use by another run (process {holder.pid})" in lines[0], lines
+        assert result.returncode == 2 and len(lines) == 1 and f"in use by another run (process {holder.pid} holds" in lines[0], lines
         assert sorted(p.name for p in tmp_path.iterdir()) == [".kd_experiment.lock"]   # nothing written
     finally: holder.kill(); holder.wait()
 
@@ -97,3 +99,33 @@ def test_diverging_training_stops_and_is_not_saved(tmp_path):
     lines = error_lines(result)
     assert result.returncode == 2 and len(lines) == 1 and "the loss became" in lines[0] and "learning rate too high" in lines[0], lines
     assert not list(tmp_path.glob("teacher*.json")) and not (tmp_path / ".kd_experiment.lock").exists()
+
+
+def test_teacher_at_chance_stops_before_the_students(tmp_path):
+    result = kd_experiment("--n-train", "400", "--teacher", "tutorial", "--teacher-epochs", "1", "--learning-rate", "1e-9",
+                           "--seeds", "1", "--no-deploy", "--out", str(tmp_path))   # a teacher that has not moved from its start
+    lines = error_lines(result)
+    assert result.returncode == 2 and len(lines) == 1 and "the teacher is at chance" in lines[0] and "--teacher bn" in lines[0], lines
+    assert not (tmp_path / "students").exists()
+
+
+def test_full_disk_is_one_line(tmp_path):
+    "A write that fails for lack of space (simulated: every atomic write raises ENOSPC) names the file and the cause."
+    code = ("import errno, sys; from kd_nb import experiment\n"
+            "def full(path, write): raise OSError(errno.ENOSPC, 'No space left on device', str(path))\n"
+            "experiment.write_atomic = experiment.save_arrays = lambda path, *a, **k: full(path, None)\n"
+            "sys.exit(experiment.kd_experiment())")
+    result = subprocess.run([sys.executable, "-c", code, "--n-train", "200", "--teacher", "tutorial", "--teacher-epochs", "1",
+                             "--seeds", "1", "--no-deploy", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    lines = error_lines(result)
+    assert result.returncode == 2 and len(lines) == 1 and "No space left on device (free some space" in lines[0] and str(tmp_path) in lines[0], lines
+
+
+def test_bfloat16_run_completes(tmp_path):
+    "The other precision, forced: what --precision auto picks on a CPU with native bfloat16 runs end to end (emulated here if need be)."
+    result = kd_experiment("--n-train", "300", "--teacher", "tutorial", "--teacher-epochs", "2", "--student-epochs", "2", "--seeds", "1",
+                           "--alpha", "0.5", "--temperature", "4", "--precision", "bfloat16", "--no-deploy", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["precision"]["name"] == "bfloat16"
+    assert all(0.2 < m["test_accuracy_mean"] <= 1 for m in results["models"].values()), results["models"]
