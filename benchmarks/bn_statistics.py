@@ -3,10 +3,10 @@ Keras's moving averages alone (before the fix), and with batch statistics (`trai
 
 The teacher is trained as `kd_experiment` trains it (`train_teachers`' recipe: random shifts of 2 px, cosine learning
 rate, Adam 1e-3, batch 64, the best validation epoch kept) for 1, 3 and 12 epochs, on the embedded subset (3,600
-training images) and on a 1,200-image part of it (1,080 training images). With few steps the moving averages still hold
-their initial values (`kd_nb.models.moving_statistics_settled`) and the tracker measures and keeps the weights with the
-training images' statistics (`population_statistics`). The last column is the same training with the tracker measuring the
-moving averages as Keras kept them: the teacher as the experiment kept it before.
+training images) and on a 1,200-image part of it (1,080 training images). The tracker measures and keeps the weights with the training images'
+statistics (`kd_nb.models.statistics_for_inference`); with few steps Keras's moving averages still hold their initial
+values. The last column is the same training with the tracker measuring the moving averages as Keras kept them: the
+teacher as the experiment kept it before. The training itself is the same in both.
 
     python benchmarks/bn_statistics.py > benchmarks/results/bn_statistics/bn_statistics.md
 """
@@ -39,7 +39,8 @@ def train_teacher(data, epochs, measured=True):
     teacher = bn_teacher(seed=0)
     run = lambda: train_model(teacher, data, epochs, cfg, batches=shift_batches(*data["train"], 2, 64, seed=0), seed=0, track_test=False)
     if measured: return teacher, run()
-    with mock.patch.object(experiment, "statistics_for_inference", lambda *args: contextlib.nullcontext(False)): return teacher, run()
+    with mock.patch.object(experiment, "statistics_for_inference", lambda *args: contextlib.nullcontext()), \
+         mock.patch.object(experiment, "population_statistics", lambda *args: 0): return teacher, run()
 
 
 def main():

@@ -49,8 +49,8 @@ from .deploy import deployment_report, latency_ratios, machine_info, plot_accura
 from .distiller import Distiller, check_alpha
 from .distributed import FIT_PASSES_PER_EPOCH, STRATEGIES, distributed_fit, is_chief, outside_strategy, strategy_for, worker_out
 from .precision import PRECISIONS, choose_precision, float32_model, precision_policy
-from .models import (TEACHERS, ensemble, model_size, moving_statistics_settled, population_statistics, seed_student,
-                          statistics_for_inference, teacher_members, weights_fingerprint)
+from .models import (TEACHERS, ensemble, model_size, population_statistics, seed_student, statistics_for_inference,
+                          teacher_members, weights_fingerprint)
 from .soft_labels import check_temperature
 from .terms import distillation_targets, method_names, method_teacher, method_terms
 
@@ -267,7 +267,7 @@ class EpochAccuracy(keras.callbacks.Callback):
                  splits:dict, # name -> (x, y); "val" chooses the best epoch
                  restore_best:bool=True, # put back the weights of the best validation epoch when training ends
                  keep_epochs:bool=False, # keep a copy of the weights after every epoch (`epoch_weights`)
-                 population=None, # training inputs: measured and kept with their BatchNorm statistics while the moving averages are unsettled (`statistics_for_inference`); None: as they are
+                 population=None, # training inputs: `net` is measured and kept with their BatchNorm statistics (`statistics_for_inference`); None: with its moving averages
                 ):
         super().__init__()
         self.net, self.splits, self.restore_best, self.keep_epochs = net, splits, restore_best, keep_epochs
@@ -276,8 +276,7 @@ class EpochAccuracy(keras.callbacks.Callback):
         self.best_epoch, self._best_weights, self.epoch_weights = 0, None, []
 
     def as_inference_sees(self): # a context: `net` with the statistics inference will use (`statistics_for_inference`)
-        if self.population is None: return contextlib.nullcontext(False)
-        return statistics_for_inference(self.net, self.population, int(self.model.optimizer.iterations))
+        return contextlib.nullcontext() if self.population is None else statistics_for_inference(self.net, self.population)
 
     def on_epoch_end(self, epoch, logs=None):
         with self.as_inference_sees():
@@ -305,8 +304,7 @@ class EpochAccuracy(keras.callbacks.Callback):
         if self.restore_best and self._best_weights is not None: self.net.set_weights(self._best_weights)
         elif not self.restore_best:   # the last epoch, as it was measured
             self.best_epoch = len(self.curves["val_accuracy"])
-            if self.population is not None and not moving_statistics_settled(self.net, int(self.model.optimizer.iterations)):
-                population_statistics(self.net, self.population)
+            if self.population is not None: population_statistics(self.net, self.population)
 
 # %% ../nbs/07_experiment.ipynb #21ed8848
 class TrainingDiverged(RuntimeError):

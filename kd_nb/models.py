@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TEACHERS', 'conv_net', 'seed_teacher', 'seed_student', 'bn_teacher', 'ensemble', 'teacher_members',
-           'batch_norm_layers', 'moving_statistics_settled', 'population_statistics', 'statistics_for_inference',
-           'ModelSize', 'model_size', 'weights_fingerprint']
+           'batch_norm_layers', 'population_statistics', 'statistics_for_inference', 'ModelSize', 'model_size',
+           'weights_fingerprint']
 
 # %% ../nbs/04_models.ipynb #4b8fbfe4
 import contextlib
@@ -94,14 +94,6 @@ def teacher_members(
 def batch_norm_layers(model:keras.Model) -> list: # the `BatchNormalization` layers among `model.layers`, in order
     return [layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)]
 
-def moving_statistics_settled(
-    model:keras.Model, # a model, perhaps with `BatchNormalization` layers
-    steps:int, # training steps taken (updates of the moving averages)
-    tolerance:float=0.01, # largest weight $m^n$ the initial values may still have
-) -> bool: # True if there are no such layers or every one's averages have forgotten their initial values
-    "Whether every `BatchNormalization` layer's moving averages, after `steps` updates, weigh their initial values at most `tolerance`."
-    return all(layer.momentum ** steps <= tolerance for layer in batch_norm_layers(model))
-
 def population_statistics(
     model:keras.Model, # a `keras.Sequential` or functional model (built on a `keras.Input`)
     x, # inputs whose statistics the layers should normalize with (the training images, as inference sees them)
@@ -134,16 +126,12 @@ def population_statistics(
 def statistics_for_inference(
     model:keras.Model, # a model, perhaps with `BatchNormalization` layers
     x, # the inputs to measure the statistics on (`population_statistics`)
-    steps:int, # training steps taken so far
 ):
-    "While the block runs, `model` normalizes with the statistics of `x` if its moving averages are not settled after `steps` (`moving_statistics_settled`); the averages are put back after."
-    if moving_statistics_settled(model, steps):
-        yield False
-        return
+    "While the block runs, `model` normalizes with the statistics of `x` (`population_statistics`); its moving averages are put back after."
     averages = [v for layer in batch_norm_layers(model) for v in (layer.moving_mean, layer.moving_variance)]
     kept = [v.numpy() for v in averages]
     population_statistics(model, x)
-    try: yield True
+    try: yield
     finally:
         for v, value in zip(averages, kept): v.assign(value)
 
