@@ -102,11 +102,13 @@ def test_diverging_training_stops_and_is_not_saved(tmp_path):
 
 
 def test_teacher_at_chance_stops_before_the_students(tmp_path):
-    result = kd_experiment("--n-train", "400", "--teacher", "tutorial", "--teacher-epochs", "1", "--learning-rate", "1e-9",
-                           "--seeds", "1", "--no-deploy", "--out", str(tmp_path))   # a teacher that has not moved from its start
+    np.savez(tmp_path / "blank.npz", x_train=np.zeros((600, 28, 28), np.uint8), y_train=np.arange(600) % 10,   # nothing to learn:
+             x_test=np.zeros((100, 28, 28), np.uint8), y_test=np.arange(100) % 10)                          # every image is black
+    result = kd_experiment("--dataset", str(tmp_path / "blank.npz"), "--teacher", "tutorial", "--teacher-epochs", "1",
+                           "--seeds", "1", "--no-deploy", "--out", str(tmp_path / "out"))
     lines = error_lines(result)
     assert result.returncode == 2 and len(lines) == 1 and "the teacher is at chance" in lines[0] and "--teacher bn" in lines[0], lines
-    assert not (tmp_path / "students").exists()
+    assert not (tmp_path / "out" / "students").exists()
 
 
 def test_full_disk_is_one_line(tmp_path):
