@@ -606,7 +606,8 @@ def train_teachers(
         member, record = cached_run(out / name, {**base_key, "seed": i}, train_teacher, checkpoint=checkpoint)
         members.append(member); records.append(record)
     teacher = ensemble(members, name="teacher")
-    val_accuracy = check_teacher_learned(accuracy(teacher, *data["val"]), data["val"][1], cfg, name)
+    what = ("teacher" if cfg.teachers == 1 else f"ensemble of {cfg.teachers} teachers") + (f" of {task.__name__}" if task else "")
+    val_accuracy = check_teacher_learned(accuracy(teacher, *data["val"]), data["val"][1], cfg, what)
     evaluation = evaluate_classifier(teacher, *data["test"])
     return teacher, {"val_accuracy": val_accuracy, "test_accuracy": evaluation["accuracy"],
                      "test_loss": evaluation["loss"], "members": records,

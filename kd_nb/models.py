@@ -112,9 +112,9 @@ def population_statistics(
         mean = a.mean(axes)
         layer.moving_mean.assign(mean.astype(np.float32))
         layer.moving_variance.assign(np.maximum((a ** 2).mean(axes) - mean ** 2, 0).astype(np.float32))
-    if isinstance(model, keras.Sequential):   # one pass: each layer's outputs feed the next
+    if isinstance(model, keras.Sequential):   # one pass: each layer's outputs feed the next, up to the last normalization
         a = x
-        for layer in model.layers:
+        for layer in model.layers[:model.layers.index(norms[-1]) + 1]:
             if layer in norms: measure(layer, a)
             a = run(layer, a)
     else:

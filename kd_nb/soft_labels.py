@@ -38,8 +38,8 @@ def as_float_tensor(
 ): # a backend tensor with a floating dtype (integers become float32)
     "`x` as a backend tensor, cast to float32 unless it is already floating point; a `ValueError` for text or objects."
     if not hasattr(x, "shape") or isinstance(x, np.ndarray):   # a list, a number or a NumPy array: its dtype is known here
-        kind = np.asarray(x).dtype.kind
-        if kind not in "biuf": raise ValueError(f"expected numbers, got {type(x).__name__} of dtype {np.asarray(x).dtype}")
+        dtype = np.asarray(x).dtype
+        if dtype.kind not in "biuf": raise ValueError(f"expected numbers, got {type(x).__name__} of dtype {dtype}")
     x = ops.convert_to_tensor(x)
     dtype = keras.backend.standardize_dtype(x.dtype)
     if dtype == "string": raise ValueError("expected numbers, got a tensor of strings")

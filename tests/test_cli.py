@@ -114,8 +114,8 @@ def test_teacher_at_chance_stops_before_the_students(tmp_path):
 def test_full_disk_is_one_line(tmp_path):
     "A write that fails for lack of space (simulated: every atomic write raises ENOSPC) names the file and the cause."
     code = ("import errno, sys; from kd_nb import experiment\n"
-            "def full(path, write): raise OSError(errno.ENOSPC, 'No space left on device', str(path))\n"
-            "experiment.write_atomic = experiment.save_arrays = lambda path, *a, **k: full(path, None)\n"
+            "def full(path, *args, **kwargs): raise OSError(errno.ENOSPC, 'No space left on device', str(path))\n"
+            "experiment.write_atomic = experiment.save_arrays = full\n"
             "sys.exit(experiment.kd_experiment())")
     result = subprocess.run([sys.executable, "-c", code, "--n-train", "200", "--teacher", "tutorial", "--teacher-epochs", "1",
                              "--seeds", "1", "--no-deploy", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
