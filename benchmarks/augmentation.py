@@ -17,7 +17,12 @@ import numpy as np
 import tensorflow as tf
 
 from kd_nb.cache import add_teacher_logits, bank_batches, shifted, teacher_logits, view_bank
-from kd_nb.experiment import ExperimentConfig, experiment_data, mean_std, train_model, train_teachers, training_batches
+from kd_nb.data import experiment_data
+from kd_nb.protocol import ExperimentConfig
+from kd_nb.results import mean_std
+from kd_nb.targets import training_batches
+from kd_nb.teachers import train_teachers
+from kd_nb.training import train_model
 from kd_nb.models import seed_student
 from kd_nb.precision import choose_precision
 

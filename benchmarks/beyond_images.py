@@ -16,7 +16,10 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.cache import teacher_logits
-from kd_nb.experiment import ExperimentConfig, mean_std, train_model, training_batches
+from kd_nb.protocol import ExperimentConfig
+from kd_nb.results import mean_std
+from kd_nb.targets import training_batches
+from kd_nb.training import train_model
 from kd_nb.sequences import copy_matching_weights, marker_task, transformer_classifier
 from kd_nb.terms import method_terms
 

@@ -19,8 +19,11 @@ from unittest import mock
 import numpy as np
 
 from kd_nb.deploy import machine_info
-from kd_nb import experiment
-from kd_nb.experiment import ExperimentConfig, experiment_data, shift_batches, train_model
+from kd_nb import training
+from kd_nb.data import experiment_data
+from kd_nb.protocol import ExperimentConfig
+from kd_nb.targets import shift_batches
+from kd_nb.training import train_model
 from kd_nb.models import bn_teacher
 
 
@@ -38,7 +41,7 @@ def train_teacher(data, epochs, measured=True):
     teacher = bn_teacher(seed=0)
     run = lambda: train_model(teacher, data, epochs, cfg, batches=shift_batches(*data["train"], 2, 64, seed=0), seed=0, track_test=False)
     if measured: return teacher, run()
-    with mock.patch.object(experiment, "statistics_for_inference", lambda *args: contextlib.nullcontext()): return teacher, run()
+    with mock.patch.object(training, "statistics_for_inference", lambda *args: contextlib.nullcontext()): return teacher, run()
 
 
 def main():

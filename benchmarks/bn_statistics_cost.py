@@ -11,7 +11,10 @@ import time
 import numpy as np
 
 from kd_nb.deploy import machine_info
-from kd_nb.experiment import ExperimentConfig, compile_classifier, experiment_data, shift_batches
+from kd_nb.data import experiment_data
+from kd_nb.protocol import ExperimentConfig
+from kd_nb.targets import shift_batches
+from kd_nb.training import compile_classifier
 from kd_nb.models import bn_teacher, population_statistics
 
 

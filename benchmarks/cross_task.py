@@ -17,8 +17,12 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.cache import teacher_logits
 from kd_nb.cross_task import coarse_labels
-from kd_nb.experiment import (ExperimentConfig, cached_run, experiment_data, mean_std, shift_batches, train_model,
-                              training_batches)
+from kd_nb.data import experiment_data
+from kd_nb.protocol import ExperimentConfig
+from kd_nb.results import mean_std
+from kd_nb.runs import cached_run
+from kd_nb.targets import shift_batches, training_batches
+from kd_nb.training import train_model
 from kd_nb.models import bn_teacher, seed_student
 from kd_nb.terms import method_terms
 

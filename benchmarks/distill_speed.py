@@ -26,7 +26,7 @@ import keras
 from kd_nb.cache import teacher_features, teacher_logits
 from kd_nb.data import load_mnist, to_dataset
 from kd_nb.distiller import Distiller
-from kd_nb.experiment import compile_classifier
+from kd_nb.training import compile_classifier
 from kd_nb.fitnets import hint_layers
 from kd_nb.models import bn_teacher, seed_student, seed_teacher
 from kd_nb.terms import distillation_targets, method_terms

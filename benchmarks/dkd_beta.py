@@ -23,8 +23,15 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.cache import teacher_logits
 from kd_nb.dkd import DecoupledKD
-from kd_nb.experiment import (ExperimentConfig, at_epoch, best_on_validation, cached_record, chosen_epochs, compare_students, experiment_data,
-                              mean_std, read_record, students_key, train_model, train_teachers, training_batches, validation_score)
+from kd_nb.arms import students_key
+from kd_nb.data import experiment_data
+from kd_nb.protocol import ExperimentConfig
+from kd_nb.results import compare_students, mean_std
+from kd_nb.runs import cached_record, read_record
+from kd_nb.selection import at_epoch, best_on_validation, chosen_epochs, validation_score
+from kd_nb.targets import training_batches
+from kd_nb.teachers import train_teachers
+from kd_nb.training import train_model
 from kd_nb.models import seed_student
 from kd_nb.precision import choose_precision, precision_policy
 from kd_nb.terms import HardLabels

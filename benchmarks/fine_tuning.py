@@ -20,8 +20,12 @@ import numpy as np
 import keras
 from kd_nb.cache import teacher_logits
 from kd_nb.data import stratified_split, to_dataset
-from kd_nb.experiment import (ExperimentConfig, evaluate_classifier, experiment_data, mean_std, train_model, train_teachers,
-                              training_batches)
+from kd_nb.data import experiment_data
+from kd_nb.protocol import ExperimentConfig
+from kd_nb.results import mean_std
+from kd_nb.targets import training_batches
+from kd_nb.teachers import train_teachers
+from kd_nb.training import evaluate_classifier, train_model
 from kd_nb.fine_tuning import inverted
 from kd_nb.models import seed_student
 from kd_nb.precision import choose_precision

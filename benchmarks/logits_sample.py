@@ -6,7 +6,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from kd_nb.experiment import ExperimentConfig, experiment_data
+from kd_nb.data import experiment_data
+
+from kd_nb.protocol import ExperimentConfig
 
 
 def main(argv=None):

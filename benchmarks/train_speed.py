@@ -21,7 +21,7 @@ import keras
 import tensorflow as tf
 
 from kd_nb.data import load_mnist, to_dataset
-from kd_nb.experiment import compile_classifier
+from kd_nb.training import compile_classifier
 from kd_nb.models import seed_student, seed_teacher
 from kd_nb.precision import choose_precision, precision_policy
 

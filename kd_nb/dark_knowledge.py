@@ -6,20 +6,21 @@
 __all__ = ['without_class', 'shift_logit', 'best_shift', 'class_accuracy', 'dark_knowledge', 'dark_knowledge_markdown']
 
 # %% ../nbs/09_dark_knowledge.ipynb #12e79377
-import argparse
 import json
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
-import keras
 
 from .cache import teacher_logits
-from .utils import write_atomic
-from .experiment import (ExperimentConfig, logits_of, train_model, train_teachers, experiment_data, training_batches)
+from .utils import top1_accuracy, write_atomic
+from .protocol import ExperimentConfig
+from .targets import training_batches
+from .teachers import data_and_teacher
+from .training import logits_of, train_model
 from .models import seed_student
-from .precision import choose_precision, precision_policy
+from .precision import precision_policy
 
 # %% ../nbs/09_dark_knowledge.ipynb #3538ec8b
 def without_class(
@@ -48,7 +49,7 @@ def best_shift(
 ) -> float: # the smallest shift with the best accuracy on (logits, y)
     "The bias correction of `label`'s logit that maximizes accuracy on the selection set."
     shifts = np.arange(0.0, 20.01, 0.25) if shifts is None else np.asarray(shifts, dtype=float)
-    accuracy = [np.mean(np.argmax(shift_logit(logits, label, s), axis=1) == y) for s in shifts]
+    accuracy = [top1_accuracy(shift_logit(logits, label, s), y) for s in shifts]
     return float(shifts[int(np.argmax(accuracy))])
 
 def class_accuracy(
@@ -66,8 +67,7 @@ def dark_knowledge(
 ) -> dict: # {"distilled": {...}, "scratch": {...}, "teacher": {...}, ...}
     "Distill on a transfer set without `omit`, correct its bias on the training set, and test on `omit`."
     start, out = time.perf_counter(), Path(cfg.out)
-    data, precision = experiment_data(cfg), choose_precision(cfg.precision)
-    teacher, teacher_rec = train_teachers(data, cfg, out, precision)
+    data, precision, teacher, teacher_rec = data_and_teacher(cfg, out)
     x_train, y_train = data["train"]
     transfer = {**data, "train": without_class(x_train, y_train, omit)}
     logits = {"train": teacher_logits(teacher, transfer["train"][0], cache_dir=out / "cache")}

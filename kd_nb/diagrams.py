@@ -10,7 +10,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from IPython.display import SVG, Markdown
 
 # %% ../nbs/00c_diagrams.ipynb #6d386242
 DIAGRAM_STYLE = """graph [rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.3, ranksep=0.35, bgcolor="transparent"];
@@ -20,8 +19,9 @@ edge [color="#555555", fontname="Helvetica", fontsize=10];"""
 def diagram(
     body:str, # nodes and edges in Graphviz's DOT language (the inside of a `digraph { ... }`)
     dot:str|None=None, # the `dot` program; None: found on the PATH
-) -> SVG|Markdown: # the drawing, or, without Graphviz, its DOT source and what to install
+): # an IPython `SVG` of the drawing, or, without Graphviz, `Markdown` of its DOT source and what to install
     "Draw `body` as an SVG diagram with Graphviz, in the course's style."
+    from IPython.display import SVG, Markdown   # here: IPython is there wherever a diagram is shown, and no requirement of the package
     source = f"digraph {{\n{DIAGRAM_STYLE}\n{body}\n}}"
     dot = dot or shutil.which("dot")
     if dot is None or not Path(dot).is_file():

@@ -8,6 +8,8 @@ __all__ = ['Distiller', 'check_alpha', 'known_input_shape', 'check_models', 'che
 # %% ../nbs/02_distiller.ipynb #6febf73c
 from types import SimpleNamespace
 
+from fastcore.basics import patch
+
 import numpy as np
 import keras
 from keras import ops
@@ -55,30 +57,6 @@ class Distiller(keras.Model):
             term.build_parts({n: shapes["student"][n] for n in term.student_layers}, {n: shapes["teacher"][n] for n in term.teacher_layers})
         self.term_trackers = {t.name: self.term_trackers.get(t.name) or keras.metrics.Mean(name=f"{t.name}_loss") for t in self.terms}
 
-    def compile(self,
-                optimizer="adam", # optimizer for the student's weights (and the terms' trainable parts)
-                metrics=None, # metrics of the student's predictions against the labels
-                student_loss_fn=None, # hard-label loss on the student's logits; default sparse cross-entropy from logits
-                distillation_loss_fn=None, # soft-label loss; None: `TemperedKLDivergence`; any other loss gets softmax(./T) and a T^2 factor
-                alpha=None, # weight of the student loss, in [0, 1]; 1 - alpha weighs the distillation loss (default 0.1)
-                temperature=None, # softmax temperature T > 0 (default 3)
-                **kwargs, # other `keras.Model.compile` arguments (e.g. `jit_compile`, `steps_per_execution`)
-               ):
-        "Configure training; the tutorial's signature. A `Distiller` given `terms` takes none of the loss settings."
-        if kwargs.pop("loss", None) is not None:
-            raise ValueError("Distiller.compile takes student_loss_fn and distillation_loss_fn, not loss")
-        tutorial = dict(student_loss_fn=student_loss_fn, distillation_loss_fn=distillation_loss_fn, alpha=alpha, temperature=temperature)
-        if self._given_terms:
-            if any(v is not None for v in tutorial.values()):
-                raise ValueError(f"this Distiller was given terms; compile takes none of {', '.join(k for k, v in tutorial.items() if v is not None)}")
-        else:
-            self.alpha, self.temperature = check_alpha(0.1 if alpha is None else alpha), check_temperature(3 if temperature is None else temperature)
-            self.distillation_loss_fn = distillation_loss_fn
-            self.use_terms(kd_terms(self.student, self.teacher, self.alpha, self.temperature, student_loss_fn, distillation_loss_fn))
-        hard = [t for t in self.terms if isinstance(t, HardLabels)]
-        self.student_loss_fn = hard[0].loss_fn if hard else HardLabels().loss_fn
-        super().compile(optimizer=optimizer, metrics=metrics, **kwargs)
-
     def call(self, x, training=None):
         if not self._read.student: return self.student(x, training=training)
         logits, *features = self._read.student["model"](x, training=training)
@@ -97,67 +75,101 @@ class Distiller(keras.Model):
         loss = loss + ops.sum(self.student.losses) if self.student.losses else loss
         return loss / replicas_in_sync()   # each replica's share: summing the replicas' gradients averages them
 
-    def batch(self, x, y, y_pred, sample_weight=None, training=False) -> dict:
-        "What the terms read: labels, logits and features (float32, whatever the models compute in), sample weights, step."
-        f32 = lambda v: ops.cast(v, "float32")
-        precomputed = check_targets(y) if isinstance(y, dict) else {"labels": y}
-        batch = {"inputs": x, "labels": precomputed["labels"], "student_logits": f32(y_pred), "sample_weight": sample_weight, "training": training,
-                 "step": self.optimizer.iterations if getattr(self, "optimizer", None) is not None else 0}
-        teacher_read = needs_teacher(self.terms)
-        if teacher_read and "teacher_logits" not in precomputed: precomputed = {**precomputed, **self.run_teachers(x)}
-        if teacher_read: batch["teacher_logits"] = f32(precomputed["teacher_logits"])
-        if self._read.teacher:
-            missing = set(self._read.teacher["names"]) - set(precomputed.get("teacher_features", {}))
-            if missing: raise ValueError(f"precomputed targets lack the teacher features {sorted(missing)}")
-            batch["teacher_features"] = {n: f32(v) for n, v in precomputed["teacher_features"].items()}
-        if self._read.student: batch["student_features"] = {n: f32(v) for n, v in self._read.student_features.items()}
-        return batch
+# %% ../nbs/02_distiller.ipynb #5c8579b8
+@patch
+def compile(self:Distiller,
+            optimizer="adam", # optimizer for the student's weights (and the terms' trainable parts)
+            metrics=None, # metrics of the student's predictions against the labels
+            student_loss_fn=None, # hard-label loss on the student's logits; default sparse cross-entropy from logits
+            distillation_loss_fn=None, # soft-label loss; None: `TemperedKLDivergence`; any other loss gets softmax(./T) and a T^2 factor
+            alpha=None, # weight of the student loss, in [0, 1]; 1 - alpha weighs the distillation loss (default 0.1)
+            temperature=None, # softmax temperature T > 0 (default 3)
+            **kwargs, # other `keras.Model.compile` arguments (e.g. `jit_compile`, `steps_per_execution`)
+           ):
+    "Configure training; the tutorial's signature. A `Distiller` given `terms` takes none of the loss settings."
+    if kwargs.pop("loss", None) is not None:
+        raise ValueError("Distiller.compile takes student_loss_fn and distillation_loss_fn, not loss")
+    tutorial = dict(student_loss_fn=student_loss_fn, distillation_loss_fn=distillation_loss_fn, alpha=alpha, temperature=temperature)
+    if self._given_terms:
+        if any(v is not None for v in tutorial.values()):
+            raise ValueError(f"this Distiller was given terms; compile takes none of {', '.join(k for k, v in tutorial.items() if v is not None)}")
+    else:
+        self.alpha, self.temperature = check_alpha(0.1 if alpha is None else alpha), check_temperature(3 if temperature is None else temperature)
+        self.distillation_loss_fn = distillation_loss_fn
+        self.use_terms(kd_terms(self.student, self.teacher, self.alpha, self.temperature, student_loss_fn, distillation_loss_fn))
+    hard = [t for t in self.terms if isinstance(t, HardLabels)]
+    self.student_loss_fn = hard[0].loss_fn if hard else HardLabels().loss_fn
+    super(Distiller, self).compile(optimizer=optimizer, metrics=metrics, **kwargs)
 
-    def run_teachers(self, x) -> dict:
-        "The teachers' logits on `x` (stacked on axis 1 if several) and the first teacher's named features."
-        features = {}
-        if self._read.teacher:
-            first, *names_out = self._read.teacher["model"](x, training=False)
-            features = dict(zip(self._read.teacher["names"], names_out))
-            logits = [first] + [t(x, training=False) for t in self.teachers[1:]]
-        else: logits = [t(x, training=False) for t in self.teachers]
-        stacked = logits[0] if not isinstance(self.teacher, list) else ops.stack(logits, axis=1)
-        return {"teacher_logits": stacked, **({"teacher_features": features} if features else {})}
+# %% ../nbs/02_distiller.ipynb #689d00f3
+@patch
+def batch(self:Distiller, x, y, y_pred, sample_weight=None, training=False) -> dict:
+    "What the terms read: labels, logits and features (float32, whatever the models compute in), sample weights, step."
+    f32 = lambda v: ops.cast(v, "float32")
+    precomputed = check_targets(y) if isinstance(y, dict) else {"labels": y}
+    batch = {"inputs": x, "labels": precomputed["labels"], "student_logits": f32(y_pred), "sample_weight": sample_weight, "training": training,
+             "step": self.optimizer.iterations if getattr(self, "optimizer", None) is not None else 0}
+    teacher_read = needs_teacher(self.terms)
+    if teacher_read and "teacher_logits" not in precomputed: precomputed = {**precomputed, **self.run_teachers(x)}
+    if teacher_read: batch["teacher_logits"] = f32(precomputed["teacher_logits"])
+    if self._read.teacher:
+        missing = set(self._read.teacher["names"]) - set(precomputed.get("teacher_features", {}))
+        if missing: raise ValueError(f"precomputed targets lack the teacher features {sorted(missing)}")
+        batch["teacher_features"] = {n: f32(v) for n, v in precomputed["teacher_features"].items()}
+    if self._read.student: batch["student_features"] = {n: f32(v) for n, v in self._read.student_features.items()}
+    return batch
 
-    def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        "The compiled metrics of the student's predictions against the labels."
-        return super().compute_metrics(x, y["labels"] if isinstance(y, dict) else y, y_pred, sample_weight)
+@patch
+def run_teachers(self:Distiller, x) -> dict:
+    "The teachers' logits on `x` (stacked on axis 1 if several) and the first teacher's named features."
+    features = {}
+    if self._read.teacher:
+        first, *names_out = self._read.teacher["model"](x, training=False)
+        features = dict(zip(self._read.teacher["names"], names_out))
+        logits = [first] + [t(x, training=False) for t in self.teachers[1:]]
+    else: logits = [t(x, training=False) for t in self.teachers]
+    stacked = logits[0] if not isinstance(self.teacher, list) else ops.stack(logits, axis=1)
+    return {"teacher_logits": stacked, **({"teacher_features": features} if features else {})}
 
-    def get_config(self):
-        # the models' own compile settings (e.g. the optimizer the teacher was trained with) are not the Distiller's
-        uncompiled = lambda m: {k: v for k, v in keras.saving.serialize_keras_object(m).items() if k != "compile_config"}
-        config = {**super().get_config(), "student": uncompiled(self.student),
-                  "teacher": [uncompiled(t) for t in self.teacher] if isinstance(self.teacher, list) else None if self.teacher is None else uncompiled(self.teacher)}
-        return {**config, "terms": [keras.saving.serialize_keras_object(t) for t in self.terms]} if self._given_terms else config
+@patch
+def compute_metrics(self:Distiller, x, y, y_pred, sample_weight=None):
+    "The compiled metrics of the student's predictions against the labels."
+    return super(Distiller, self).compute_metrics(x, y["labels"] if isinstance(y, dict) else y, y_pred, sample_weight)
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        student = keras.saving.deserialize_keras_object(config.pop("student"))
-        teacher = config.pop("teacher")
-        teacher = [keras.saving.deserialize_keras_object(t) for t in teacher] if isinstance(teacher, list) else (
-                  None if teacher is None else keras.saving.deserialize_keras_object(teacher))
-        terms = config.pop("terms", None)
-        return cls(student, teacher, terms=None if terms is None else [keras.saving.deserialize_keras_object(t) for t in terms], **config)
+# %% ../nbs/02_distiller.ipynb #133240be
+@patch
+def get_config(self:Distiller):
+    # the models' own compile settings (e.g. the optimizer the teacher was trained with) are not the Distiller's
+    uncompiled = lambda m: {k: v for k, v in keras.saving.serialize_keras_object(m).items() if k != "compile_config"}
+    config = {**super(Distiller, self).get_config(), "student": uncompiled(self.student),
+              "teacher": [uncompiled(t) for t in self.teacher] if isinstance(self.teacher, list) else None if self.teacher is None else uncompiled(self.teacher)}
+    return {**config, "terms": [keras.saving.serialize_keras_object(t) for t in self.terms]} if self._given_terms else config
 
-    def get_compile_config(self):
-        config = super().get_compile_config()
-        if config and not self._given_terms:
-            config.update(alpha=self.alpha, temperature=self.temperature,
-                          student_loss_fn=keras.saving.serialize_keras_object(self.student_loss_fn),
-                          distillation_loss_fn=keras.saving.serialize_keras_object(self.distillation_loss_fn))
-        return config
+@patch(cls_method=True)
+def from_config(cls:Distiller, config):
+    config = dict(config)
+    student = keras.saving.deserialize_keras_object(config.pop("student"))
+    teacher = config.pop("teacher")
+    teacher = [keras.saving.deserialize_keras_object(t) for t in teacher] if isinstance(teacher, list) else (
+              None if teacher is None else keras.saving.deserialize_keras_object(teacher))
+    terms = config.pop("terms", None)
+    return cls(student, teacher, terms=None if terms is None else [keras.saving.deserialize_keras_object(t) for t in terms], **config)
 
-    def compile_from_config(self, config):
-        config = keras.saving.deserialize_keras_object(config)
-        config.pop("loss", None); config.pop("loss_weights", None)
-        self.compile(**config)
-        if self.built: self.optimizer.build(self.trainable_variables)
+@patch
+def get_compile_config(self:Distiller):
+    config = super(Distiller, self).get_compile_config()
+    if config and not self._given_terms:
+        config.update(alpha=self.alpha, temperature=self.temperature,
+                      student_loss_fn=keras.saving.serialize_keras_object(self.student_loss_fn),
+                      distillation_loss_fn=keras.saving.serialize_keras_object(self.distillation_loss_fn))
+    return config
+
+@patch
+def compile_from_config(self:Distiller, config):
+    config = keras.saving.deserialize_keras_object(config)
+    config.pop("loss", None); config.pop("loss_weights", None)
+    self.compile(**config)
+    if self.built: self.optimizer.build(self.trainable_variables)
 
 # %% ../nbs/02_distiller.ipynb #6339cc22
 def check_alpha(

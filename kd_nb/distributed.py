@@ -4,19 +4,13 @@
 
 # %% auto #0
 __all__ = ['FIT_PASSES_PER_EPOCH', 'STRATEGIES', 'distributed_fit', 'epoch_batches', 'check_same_epoch', 'dataset_steps',
-           'tiny_task', 'tiny_distiller', 'make_strategy', 'strategy_for', 'cluster_config', 'worker_of', 'is_chief',
-           'worker_out', 'outside_strategy', 'shard_range', 'sharded_batches', 'free_port', 'loopback_cluster',
-           'two_worker_check']
+           'make_strategy', 'strategy_for', 'cluster_config', 'worker_of', 'is_chief', 'worker_out', 'outside_strategy',
+           'shard_range', 'sharded_batches']
 
 # %% ../nbs/06b_distributed.ipynb #5c1fc7b2
 import functools
 import json
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +19,7 @@ import keras
 
 from .utils import check_choice
 from .cache import teacher_logits
-from .data import to_dataset
-from .distiller import Distiller
-from .fixtures import synthetic_classes, tiny_mlp
-from .terms import distillation_targets, method_terms
+from .terms import distillation_targets
 
 # %% ../nbs/06b_distributed.ipynb #4e84d2a4
 def distributed_fit(
@@ -68,6 +59,7 @@ def distributed_fit(
     callbacks.on_train_end(logs)
     return trainer.history
 
+# %% ../nbs/06b_distributed.ipynb #685e4322
 FIT_PASSES_PER_EPOCH = 2   # passes Keras's `fit` opens over a `tf.data` pipeline per epoch (one trained on, one not): measured, and checked below
 
 def epoch_batches(
@@ -93,29 +85,13 @@ def check_same_epoch(
         raise RuntimeError(f"the workers resume from different epochs (this one from epoch {epoch}, their mean is {mean:g}): "
                            "a worker was stopped while saving; delete the run's *-partial.npz checkpoint on the workers that are ahead")
 
+# %% ../nbs/06b_distributed.ipynb #004bdfb0
 def dataset_steps(
     ds:tf.data.Dataset, # batches
 ) -> int|None: # batches per pass, or None if unknown or infinite
     "The number of batches in one pass of `ds`, if `tf.data` knows it."
     n = int(ds.cardinality())
     return n if n >= 0 else None
-
-# %% ../nbs/06b_distributed.ipynb #56939d18
-def tiny_task() -> tuple: # (x, y, teacher, targets with the teacher's logits)
-    "The distributed tests' data: 256 synthetic examples, a tiny teacher, and the distillation targets it gives."
-    x, y = synthetic_classes(n=256, seed=0)
-    teacher = tiny_mlp(8, 32, 3, "teacher", seed=1)
-    return x, y, teacher, distillation_targets(y, teacher.predict(x, verbose=0))
-
-def tiny_distiller(
-    teacher:keras.Model, # from `tiny_task`
-    method:str="kd", # a registered distillation method
-) -> Distiller: # compiled, in the current strategy's scope
-    "A tiny student (seed 2) distilled from `teacher` by `method`, compiled with Adam."
-    student = tiny_mlp(8, 16, 3, "student", seed=2)
-    trainer = Distiller(student, teacher, terms=method_terms(method, student, teacher, 0.5, 4.0))
-    trainer.compile(optimizer=keras.optimizers.Adam(1e-2))
-    return trainer
 
 # %% ../nbs/06b_distributed.ipynb #9f8c7a10
 STRATEGIES = ("none", "mirrored", "multiworker") # the strategies `make_strategy` knows
@@ -227,51 +203,3 @@ def sharded_batches(
     batches = strategy.distribute_datasets_from_function(shard_pipeline)
     batches.steps = steps
     return batches
-
-# %% ../nbs/06b_distributed.ipynb #c88a43f6
-def free_port() -> int:
-    "A TCP port on 127.0.0.1 that nothing listens on now."
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
-
-def loopback_cluster(
-    command:list, # the program every worker runs (e.g. [sys.executable, "-c", "..."])
-    workers:int=2, # number of worker processes
-    timeout:float=300, # seconds before every worker still running is killed
-    cwd=None, # working directory of the workers
-) -> list: # per worker: (exit status or None if killed at the timeout, output)
-    "Run `command` as a cluster of `workers` processes on 127.0.0.1, each with its `TF_CONFIG`, and end them all."
-    cluster = {"worker": [f"127.0.0.1:{free_port()}" for _ in range(workers)]}
-    logs = [tempfile.TemporaryFile() for _ in range(workers)]
-    env = lambda i: {**os.environ, "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}}),
-                     "TF_CPP_MIN_LOG_LEVEL": "2"}
-    procs = [subprocess.Popen(command, env=env(i), cwd=cwd, stdout=logs[i], stderr=subprocess.STDOUT) for i in range(workers)]
-    deadline = time.monotonic() + timeout
-    try:
-        for p in procs:
-            try: p.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired: pass
-    finally:
-        for p in procs:
-            if p.poll() is None: p.kill(); p.wait()
-    outputs = []
-    for p, log in zip(procs, logs):
-        log.seek(0); outputs.append((None if p.returncode < 0 else p.returncode, log.read().decode(errors="replace"))); log.close()
-    return outputs
-
-def two_worker_check(
-    out, # folder for each worker's result (`worker-<i>.npz`: final student weights and the logs)
-    method:str="kd", # the distillation method of the tiny distiller
-    epochs:int=2, # epochs
-    global_batch:int=32, # examples per step over all workers
-    sharded:bool=False, # each worker reads its own shard and caches the teacher's logits of it alone (`sharded_batches`)
-):
-    "A worker's program for the multi-worker test: distil a tiny student under `MultiWorkerMirroredStrategy` and save what it ends with."
-    strategy = make_strategy("multiworker")
-    x, y, teacher, targets = tiny_task()
-    index, _ = worker_of(strategy)
-    with strategy.scope(): trainer = tiny_distiller(teacher, method)
-    batches = (sharded_batches(x, y, global_batch, strategy, teacher, cache_dir=Path(out) / f"cache-{index}") if sharded
-               else to_dataset(x, targets, global_batch, seed=0))
-    history = distributed_fit(trainer, batches, epochs, verbose=0)
-    np.savez(Path(out) / f"worker-{index}.npz", *trainer.student.get_weights(), **{f"log_{k}": np.array(v) for k, v in history.history.items()})

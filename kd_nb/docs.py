@@ -16,11 +16,14 @@ import shutil
 import warnings
 from pathlib import Path
 
-import yaml
-from execnb.nbio import mk_cell, read_nb, write_nb
-from nbdev.config import get_config
-from nbdev.doclinks import nbglob
-from nbdev.processors import FilterDefaults
+try:   # the dev extra: `kd_docs` says so in one line when it is missing
+    import yaml
+    from execnb.nbio import mk_cell, read_nb, write_nb
+    from nbdev.config import get_config
+    from nbdev.doclinks import nbglob
+    from nbdev.processors import FilterDefaults
+    MISSING_FOR_DOCS = None
+except ImportError as e: MISSING_FOR_DOCS = e.name
 
 # %% ../nbs/90_docs.ipynb #d06280e5
 class DocsError(Exception):
@@ -299,6 +302,7 @@ def kd_docs(argv=None):
     "Command line `kd_docs`: build the site in `_docs/` and write README.md (or, with --check, check the README)."
     import argparse, time
     parser = argparse.ArgumentParser(prog="kd_docs", description="Build kd_nb's documentation site and README from the notebooks, offline.")
+    if MISSING_FOR_DOCS: parser.exit(2, f"kd_docs: error: building the docs needs the dev extra ({MISSING_FOR_DOCS} is not installed): pip install -e '.[dev]'\n")
     parser.add_argument("--check", action="store_true", help="only check README.md: write nothing; exit 1 if it is out of date")
     parser.add_argument("--dest", help="folder for the site (default: doc_path of settings.ini, _docs)")
     args = parser.parse_args(argv)

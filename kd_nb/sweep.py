@@ -21,12 +21,16 @@ import matplotlib.pyplot as plt
 
 from .cache import teacher_logits
 from .utils import write_atomic
-from .experiment import (RUN_ERRORS, ExperimentConfig, cached_record, check_config, config_from_args, error_line,
-                              evaluate_classifier, experiment_data, experiment_parser, holds_out_lock, students_key, train_model,
-                              train_teachers, training_batches)
+from .arms import students_key
+from .experiment import config_from_args, error_line, RUN_ERRORS, settings_parser
+from .protocol import check_config, ExperimentConfig
+from .runs import cached_record, holds_out_lock
+from .targets import training_batches
+from .teachers import data_and_teacher
+from .training import evaluate_classifier, train_model
 from .distributed import strategy_for
 from .models import seed_student
-from .precision import choose_precision, precision_policy
+from .precision import precision_policy
 from .terms import kd_terms
 
 # %% ../nbs/08_sweep.ipynb #64b42605
@@ -60,6 +64,7 @@ def distill_cell(data, cfg, teacher, logits, alpha, temperature, with_t2, seed, 
                          terms=terms)
     return student, record
 
+# %% ../nbs/08_sweep.ipynb #80eaa790
 @holds_out_lock
 def run_sweep(
     cfg:ExperimentConfig, # the experiment's recipe (teacher, budget, ...); its alpha and temperature are what is swept
@@ -71,11 +76,11 @@ def run_sweep(
     "Validation accuracy of a distilled student for every (alpha, T); the best tested once; plots and JSON in `cfg.out`."
     check_config(cfg)
     out = Path(cfg.out)   # prepared and locked by `holds_out_lock`
-    start, data, precision = time.perf_counter(), experiment_data(cfg), choose_precision(cfg.precision)
-    teacher, teacher_rec = train_teachers(data, cfg, out, precision)
+    start = time.perf_counter()
+    data, precision, teacher, teacher_rec = data_and_teacher(cfg, out)
     logits = {"train": teacher_logits(teacher, data["train"][0], cache_dir=out / "cache")}
     key = {k: v for k, v in students_key(cfg, data, teacher, precision).items() if k not in ("alpha", "temperature")}   # a cell adds its own
-    cells, students = [], {}
+    cells = []
     for label, alpha, T, with_t2 in sweep_cells(alphas, temperatures, tutorial_alpha):
         vals = []
         for seed in range(seeds):
@@ -101,6 +106,7 @@ def run_sweep(
     print(sweep_summary(results))
     return results
 
+# %% ../nbs/08_sweep.ipynb #88c886ef
 def scratch_record(data, cfg, precision) -> dict:
     "Validation record of the scratch student with the same budget (seed 0), without a test evaluation."
     with precision_policy(precision): student = seed_student(seed=0, name="scratch")
@@ -137,8 +143,8 @@ def sweep_summary(results:dict) -> str:
 # %% ../nbs/08_sweep.ipynb #a6e28c63
 def sweep_parser() -> argparse.ArgumentParser:
     "Options of `kd_sweep`: the data and recipe options of `kd_experiment`, and the grid."
-    p = experiment_parser()
-    p.prog, p.description = "kd_sweep", "Validation accuracy of the distilled student over a grid of alpha and T; the best tested once."
+    p = settings_parser("kd_sweep", "Validation accuracy of the distilled student over a grid of alpha and T; the best tested once.",
+                        hidden=(*SWEEP_IGNORES, "augment", "deploy"))   # refused with a reason (`unused_options`), so not listed
     p.set_defaults(out="kd_sweep")
     p.add_argument("--alphas", default=",".join(map(str, ALPHAS)), help="comma-separated alphas (default %(default)s)")
     p.add_argument("--temperatures", default=",".join(f"{t:g}" for t in TEMPERATURES), help="comma-separated temperatures (default %(default)s)")
@@ -152,7 +158,7 @@ def unused_options(
 ) -> list: # the flags given that the sweep would ignore
     "The `kd_experiment` options a user gave that the sweep has no use for: its students are KD students of the grid's alpha and T, from cached teacher logits, without augmentation."
     given = [flag for dest, flag in SWEEP_IGNORES.items() if getattr(args, dest) is not None]
-    return given + (["--augment"] if args.augment else []) + (["--no-deploy"] if not args.deploy else [])
+    return given + (["--augment"] if args.augment else []) + (["--no-deploy"] if args.deploy is False else [])
 
 def number_list(
     flag:str, # the option, for the message
@@ -166,15 +172,15 @@ def kd_sweep(argv=None) -> int:
     "Command line entry point: the alpha x T sweep."
     parser = sweep_parser()
     args = parser.parse_args(argv)
-    try: strategy_for(args.strategy)   # first: a multi-worker strategy must exist before TensorFlow runs anything else
+    try: strategy_for(args.strategy or ExperimentConfig.strategy)   # first: a multi-worker strategy must exist before TensorFlow runs anything else
     except ValueError as e: parser.error(str(e))
     if unused_options(args): parser.error(f"kd_sweep does not use {', '.join(unused_options(args))}: its students are KD students of "
                                           "the grid's alpha and T, from cached teacher logits, without augmentation")
     try:
         grid = {"alphas": number_list("--alphas", args.alphas), "temperatures": number_list("--temperatures", args.temperatures)}
-        seeds = args.seeds
         del args.alphas, args.temperatures
         cfg = config_from_args(args)
+        seeds = cfg.seeds
         for a in grid["alphas"]: check_config(replace(cfg, alpha=a))
         for t in grid["temperatures"]: check_config(replace(cfg, temperature=t))
     except ValueError as e: parser.error(str(e))

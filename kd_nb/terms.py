@@ -6,11 +6,12 @@
 __all__ = ['TARGET_KEYS', 'FROM_LOGITS', 'METHODS', 'METHOD_TEACHERS', 'METHOD_MODULES', 'distillation_targets', 'check_targets',
            'check_weight', 'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'apply_loss',
            'soft_target_loss', 'combine_teachers', 'check_combine', 'logits_loss', 'HardLabels', 'SoftLabels',
-           'LayerPair', 'register_method', 'method_names', 'method_terms', 'method_teacher', 'method_recipe',
-           'kd_terms']
+           'LayerPair', 'register_method', 'method_names', 'method_terms', 'method_teacher', 'method_setting',
+           'method_settings', 'checked_method', 'method_recipe', 'kd_terms']
 
 # %% ../nbs/01b_terms.ipynb #435cda3c
 import importlib
+import inspect
 
 import keras
 from keras import ops
@@ -51,6 +52,7 @@ def check_weight(
     if not weight >= 0 or weight == float("inf"): raise ValueError(f"a term's weight must be a finite number >= 0, got {weight!r}")
     return weight
 
+# %% ../nbs/01b_terms.ipynb #701b429a
 @keras.saving.register_keras_serializable(package="kd_nb")
 class Term(keras.layers.Layer):
     "One named, weighted term of a distillation objective; subclasses set `needs` and implement `loss(batch)`."
@@ -88,6 +90,7 @@ class Term(keras.layers.Layer):
 
     def get_config(self): return {**super().get_config(), "weight": self.weight}
 
+# %% ../nbs/01b_terms.ipynb #f3fea82f
 def reads_teacher_logits(
     terms:list|None, # the objective's terms
 ) -> bool: # True if a term reads the teacher's logits (then the teacher must output the student's classes)
@@ -179,6 +182,7 @@ def logits_loss(
     if isinstance(loss_fn, str) and loss_fn in FROM_LOGITS: return FROM_LOGITS[loss_fn](from_logits=True)
     return keras.losses.get(loss_fn) if isinstance(loss_fn, str) else loss_fn
 
+# %% ../nbs/01b_terms.ipynb #f6afe86b
 @keras.saving.register_keras_serializable(package="kd_nb")
 class HardLabels(Term):
     "The student's loss on the true labels: cross-entropy from logits by default."
@@ -204,6 +208,7 @@ class HardLabels(Term):
     @classmethod
     def from_config(cls, config): return cls(**{**config, "loss_fn": keras.saving.deserialize_keras_object(config["loss_fn"])})
 
+# %% ../nbs/01b_terms.ipynb #a7bb224d
 @keras.saving.register_keras_serializable(package="kd_nb")
 class SoftLabels(Term):
     "Soft-label distillation: $T^2\\,\\mathrm{KL}(\\mathrm{softmax}(t/T)\\,\\|\\,\\mathrm{softmax}(s/T))$, from one teacher or several."
@@ -261,7 +266,9 @@ class LayerPair(Term):
 
 # %% ../nbs/01b_terms.ipynb #9b9c8e0b
 METHODS = {}   # method name -> recipe(student, teacher, alpha, temperature) -> list of terms
+
 METHOD_TEACHERS = {}   # method name -> who teaches it, if not the run's teacher: "scratch" or a labelling function
+
 METHOD_MODULES = {"dkd": "kd_nb.dkd", "multi_teacher": "kd_nb.multi_teacher", "mean_teacher": "kd_nb.self_distillation",
                   "born_again": "kd_nb.self_distillation", "fitnets": "kd_nb.fitnets", "hints": "kd_nb.cross_task",
                   "cross_task": "kd_nb.cross_task", "distilbert": "kd_nb.sequences",
@@ -283,22 +290,59 @@ def method_names() -> list: # sorted
     "The methods `method_terms` knows: the course's and any registered since."
     return sorted(set(METHODS) | set(METHOD_MODULES))
 
+# %% ../nbs/01b_terms.ipynb #ddfabbdf
 def method_terms(
-    name:str, # a registered method
+    method:str, # a registered method's name, with its own settings if any (`method_setting`: "dkd:beta=2")
     student:keras.Model, # the student (to find layers by name)
     teacher, # the teacher model, or a list of teachers
     alpha:float, # weight of the hard-label term
     temperature:float, # softmax temperature
 ) -> list: # the method's terms
-    "The terms of method `name` (importing the course's module that registers it, if need be), or a `ValueError` that lists the methods."
-    return method_recipe(name)(student, teacher, alpha, temperature)
+    "The terms of `method` (importing the course's module that registers it, if need be), or a `ValueError` that lists the methods or the method's settings."
+    name, settings = checked_method(method)
+    return method_recipe(name)(student, teacher, alpha, temperature, **settings)
 
 def method_teacher(
-    name:str, # a registered method
+    method:str, # a registered method's name (with its settings, if any)
 ): # "run", "scratch" or a labelling function (see `register_method`)
-    "Who teaches method `name`."
+    "Who teaches `method`."
+    name = method_setting(method)[0]
     method_recipe(name)   # known, and its module imported
     return METHOD_TEACHERS.get(name, "run")
+
+# %% ../nbs/01b_terms.ipynb #afdbd033
+def method_setting(
+    method:str, # a method as `--methods` gives it: its name, then its own settings as `:key=value` ("dkd:beta=2")
+) -> tuple: # (name, {setting: number})
+    "Split a method into its name and its own settings (numbers)."
+    name, *pairs = [part.strip() for part in method.split(":")]
+    settings = {}
+    for pair in pairs:
+        key, eq, value = (s.strip() for s in pair.partition("="))
+        try: settings[key] = float(value) if eq and key else None
+        except ValueError: settings[key] = None
+        if settings[key] is None: raise ValueError(f"method {method!r}: a setting is written key=number after a colon (dkd:beta=2), got {pair!r}")
+    return name, settings
+
+def method_settings(
+    name:str, # a registered method
+) -> dict: # setting -> default
+    "The method's own settings: the numeric keyword parameters of its recipe, after (student, teacher, alpha, temperature)."
+    parameters = list(inspect.signature(method_recipe(name)).parameters.values())[4:]
+    return {p.name: p.default for p in parameters if isinstance(p.default, (int, float)) and not isinstance(p.default, bool)}
+
+# %% ../nbs/01b_terms.ipynb #a99ebafa
+def checked_method(
+    method:str, # a method with its settings ("dkd:beta=2")
+) -> tuple: # (name, settings), checked: a registered method, and settings it has
+    "`method_setting`, with a `ValueError` for an unknown method or a setting the method does not have."
+    name, settings = method_setting(method)
+    known = method_settings(name)
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        has = ", ".join(f"{k} (default {v:g})" for k, v in known.items()) or "none"
+        raise ValueError(f"method {name!r} has no setting {', '.join(unknown)}; its settings: {has}")
+    return name, settings
 
 def method_recipe(
     name:str, # a method's name
@@ -308,6 +352,7 @@ def method_recipe(
     if name not in METHODS: raise ValueError(f"unknown method {name!r}; registered: {', '.join(method_names())}")
     return METHODS[name]
 
+# %% ../nbs/01b_terms.ipynb #5ea74cf2
 @register_method("kd")
 def kd_terms(
     student:keras.Model, # the student (not needed by KD)

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['fingerprint', 'write_atomic', 'fingerprint_file', 'arrays_fingerprint', 'save_arrays', 'load_arrays', 'check_choice',
-           'replicas_in_sync']
+           'replicas_in_sync', 'top1_accuracy']
 
 # %% ../nbs/00a_utils.ipynb #04ffb958
 import hashlib
@@ -86,3 +86,11 @@ def replicas_in_sync() -> int:
     if keras.backend.backend() != "tensorflow": return 1
     import tensorflow as tf
     return tf.distribute.get_strategy().num_replicas_in_sync
+
+# %% ../nbs/00a_utils.ipynb #f99427a9
+def top1_accuracy(
+    logits, # (N, classes) scores
+    y, # (N,) integer labels
+) -> float:
+    "Fraction of rows of `logits` whose largest entry is at the label."
+    return float(np.mean(np.argmax(logits, axis=-1) == np.asarray(y)))

@@ -3,7 +3,7 @@ import json, os, sys
 import numpy as np
 import keras
 from kd_nb.distiller import Distiller
-from kd_nb.fixtures import synthetic_classes, tiny_mlp
+from kd_nb.testing import synthetic_classes, tiny_mlp
 from kd_nb.terms import kd_terms
 x, y = synthetic_classes(n=256)
 teacher, student = tiny_mlp(8, 16, 3, "teacher", seed=1), tiny_mlp(8, 0, 3, "student", seed=2)

@@ -20,7 +20,7 @@ def run_step(backend, weights):
 
 @pytest.mark.parametrize("backend", ["jax"])
 def test_distiller_matches_tensorflow(tmp_path, backend):
-    from kd_nb.fixtures import tiny_mlp
+    from kd_nb.testing import tiny_mlp
     t, s = tiny_mlp(8, 16, 3, "t", seed=1), tiny_mlp(8, 0, 3, "s", seed=2)
     weights = tmp_path / "weights.npz"
     np.savez(weights, **{f"t{i}": w for i, w in enumerate(t.get_weights())}, **{f"s{i}": w for i, w in enumerate(s.get_weights())})

@@ -3,7 +3,7 @@ import json
 import subprocess
 import sys
 
-from kd_nb.distributed import loopback_cluster
+from kd_nb.testing import loopback_cluster
 
 KD_EXPERIMENT = [sys.executable, "-c", "import sys; from kd_nb.experiment import kd_experiment; sys.exit(kd_experiment())"]
 # float32 pinned: the claim below (the same global batches give the same numbers) is exact in float32; in bfloat16 (what

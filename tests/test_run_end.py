@@ -16,27 +16,27 @@ TARGET = "distilled-seed0"   # the run the kills and the damage hit: the distill
 KILLING = """
 import os, signal, sys
 from pathlib import Path
-from kd_nb import experiment
+from kd_nb import arms, experiment, runs
 point, target, after_epoch = sys.argv[1], sys.argv[2], int(sys.argv[3])
 kill = lambda: os.kill(os.getpid(), signal.SIGKILL)
 if point == "checkpoint":       # after the checkpoint of epoch `after_epoch`
-    saved = experiment.EpochCheckpoint.on_epoch_end
+    saved = runs.EpochCheckpoint.on_epoch_end
     def on_epoch_end(self, epoch, logs=None):
         saved(self, epoch, logs)
         if target in Path(self.checkpoint.path).name and epoch + 1 == after_epoch: kill()
-    experiment.EpochCheckpoint.on_epoch_end = on_epoch_end
+    runs.EpochCheckpoint.on_epoch_end = on_epoch_end
 elif point == "epochs":         # after the run's per-epoch weights
-    saved = experiment.save_epoch_weights
+    saved = arms.save_epoch_weights
     def save_epoch_weights(path, *args):
         saved(path, *args)
         if target in path.name: kill()
-    experiment.save_epoch_weights = save_epoch_weights
+    arms.save_epoch_weights = save_epoch_weights
 else:                           # after the run's .keras model or its .json record (before the checkpoint is removed)
-    saved = experiment.write_atomic
+    saved = runs.write_atomic
     def write_atomic(path, write):
         saved(path, write)
         if Path(path).name == f"{target}.{point}": kill()
-    experiment.write_atomic = write_atomic
+    runs.write_atomic = write_atomic
 sys.exit(experiment.kd_experiment(sys.argv[4:]))
 """
 
