@@ -23,7 +23,7 @@ from kd_nb.results import mean_std
 from kd_nb.targets import training_batches
 from kd_nb.teachers import train_teachers
 from kd_nb.training import train_model
-from kd_nb.models import seed_student
+from kd_nb.models import tutorial_student
 from kd_nb.precision import choose_precision
 
 
@@ -63,7 +63,7 @@ def main():
             runs = []
             for seed in range(args.seeds):
                 print(f"[{way}, {kind}, seed {seed + 1}/{args.seeds}]", flush=True)
-                student = seed_student(seed=seed, name=kind)
+                student = tutorial_student(seed=seed, name=kind)
                 runs.append(train_model(student, data, cfg.student_epochs, cfg, batches(seed, kind == "distilled"), seed,
                                         teacher if kind == "distilled" else None, track_test=False, restore_best=False))
             acc = mean_std([r["test_accuracy"] for r in runs])

@@ -20,14 +20,14 @@ from kd_nb.protocol import ExperimentConfig
 from kd_nb.results import mean_std
 from kd_nb.targets import training_batches
 from kd_nb.training import train_model
-from kd_nb.models import seed_student
+from kd_nb.models import tutorial_student
 from kd_nb.self_distillation import born_again
 
 
 def chain_for_seed(data, cfg, seed, generations):
     "One born-again chain: the records of generations 0..generations."
     counter = iter(range(generations + 1))
-    def make(): return seed_student(seed=1000 * seed + next(counter), name="student")   # new initial weights per generation
+    def make(): return tutorial_student(seed=1000 * seed + next(counter), name="student")   # new initial weights per generation
     def train(model, teacher):
         logits = None if teacher is None else {"train": teacher_logits(teacher, data["train"][0], verbose=False)}
         batches = training_batches(data, cfg, seed, logits=logits)

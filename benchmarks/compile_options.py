@@ -28,7 +28,7 @@ from kd_nb.distiller import Distiller
 from kd_nb.data import experiment_data
 from kd_nb.protocol import ExperimentConfig
 from kd_nb.training import EpochAccuracy
-from kd_nb.models import bn_teacher, seed_student
+from kd_nb.models import bn_teacher, tutorial_student
 from kd_nb.terms import distillation_targets, method_terms
 
 OPTIONS = {"xla": ({"jit_compile": False}, {"jit_compile": True}),   # (off, on) compile arguments
@@ -38,7 +38,7 @@ OPTIONS = {"xla": ({"jit_compile": False}, {"jit_compile": True}),   # (off, on)
 def trainer(kind, **compile_args):
     "A compiled model of `kind` ('scratch', 'distilled' or 'teacher'), and the model the per-epoch evaluation measures."
     if kind == "teacher": model = net = bn_teacher(seed=0)
-    else: net = seed_student(seed=0, name=kind)
+    else: net = tutorial_student(seed=0, name=kind)
     if kind == "distilled":
         model = Distiller(net, bn_teacher(seed=1), terms=method_terms("kd", net, None, 0.5, 4.0))
         model.compile(optimizer=keras.optimizers.Adam(1e-3), **compile_args)

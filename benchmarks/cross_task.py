@@ -23,7 +23,7 @@ from kd_nb.results import mean_std
 from kd_nb.runs import cached_run
 from kd_nb.targets import shift_batches, training_batches
 from kd_nb.training import train_model
-from kd_nb.models import bn_teacher, seed_student
+from kd_nb.models import bn_teacher, tutorial_student
 from kd_nb.terms import method_terms
 
 ARMS = {"scratch": None, "hints, digit-pair teacher": ("hints", "coarse"), "hints, same-task teacher": ("hints", "same"),
@@ -55,7 +55,7 @@ def main(argv=None):
     runs = {arm: [] for arm in ARMS}
     for seed in range(args.seeds):
         for arm, spec in ARMS.items():
-            student = seed_student(seed=seed, name="student")
+            student = tutorial_student(seed=seed, name="student")
             if spec is None:
                 rec = train_model(student, data, cfg.student_epochs, cfg, training_batches(data, cfg, seed), seed, track_test=False)
             else:

@@ -28,7 +28,7 @@ from kd_nb.data import load_mnist, to_dataset
 from kd_nb.distiller import Distiller
 from kd_nb.training import compile_classifier
 from kd_nb.fitnets import hint_layers
-from kd_nb.models import bn_teacher, seed_student, seed_teacher
+from kd_nb.models import bn_teacher, tutorial_student, tutorial_teacher
 from kd_nb.terms import distillation_targets, method_terms
 
 
@@ -40,14 +40,14 @@ def epoch_seconds(model, ds):
 
 
 def distiller(teacher, seed=0):
-    d = Distiller(seed_student(seed=seed), teacher)
+    d = Distiller(tutorial_student(seed=seed), teacher)
     d.compile(optimizer="adam", metrics=["accuracy"], alpha=0.1, temperature=10.0)
     return d
 
 
 def fitnets(teacher):
     "A Distiller with FitNets' terms (KD, alpha 0.5, T 4, and the hint) for a fresh tutorial student."
-    student = seed_student(seed=0)
+    student = tutorial_student(seed=0)
     d = Distiller(student, teacher, terms=method_terms("fitnets", student, teacher, 0.5, 4.0))
     d.compile(optimizer="adam")
     return d
@@ -71,9 +71,9 @@ def timed(f):
 
 def time_epochs(x, y, batch_size, rounds):
     "Median epoch seconds of (a), (b), (c), alternating, and the one-time cost of the teacher's logits."
-    teacher = seed_teacher(seed=0)
+    teacher = tutorial_teacher(seed=0)
     logits, logits_seconds = timed(lambda: teacher_logits(teacher, x, verbose=False))
-    return alternate({"a": (compile_classifier(seed_student(seed=0)), to_dataset(x, y, batch_size)),
+    return alternate({"a": (compile_classifier(tutorial_student(seed=0)), to_dataset(x, y, batch_size)),
                       "b": (distiller(teacher), to_dataset(x, y, batch_size)),
                       "c": (distiller(teacher), to_dataset(x, distillation_targets(y, logits), batch_size))}, rounds), logits_seconds
 
@@ -81,7 +81,7 @@ def time_epochs(x, y, batch_size, rounds):
 def time_hint_epochs(x, y, batch_size, rounds):
     "Median epoch seconds of FitNets (d) online and (e) from cached logits and features, alternating, and the one-time cost of caching them."
     teacher = bn_teacher(seed=0)
-    layers = [hint_layers(seed_student(seed=0), teacher)[1]]
+    layers = [hint_layers(tutorial_student(seed=0), teacher)[1]]
     targets, cache_seconds = timed(lambda: distillation_targets(y, teacher_logits(teacher, x, verbose=False),
                                                                 teacher_features(teacher, x, layers, verbose=False)))
     return alternate({"d": (fitnets(teacher), to_dataset(x, y, batch_size)),

@@ -2,7 +2,8 @@
 
 DKD (Zhao et al. 2022) weighs its non-target-class part by beta; the methods run (`kd_experiment --methods
 kd,dkd,...`) used the authors' CIFAR-100 setting, beta = 8. Here, with the same teacher, budget, batches and initial
-weights as that run (its folder is `--out`; the teacher, its cached logits and the finished students are reused):
+weights as that run (its folder is `--out`; the teacher, its cached logits and the finished students are reused), each
+beta is an arm of the protocol (`--methods dkd:beta=2`: `student_runs` trains it, or reuses it, as kd_experiment would):
 
 1. one DKD student per beta on seed 0; beta = 8 is the run's own `dkd` arm; the beta whose run reaches the highest
    validation accuracy (ties: the lower validation loss) is chosen, as `kd_experiment` chooses alpha and T;
@@ -18,41 +19,26 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-from kd_nb.cache import teacher_logits
-from kd_nb.dkd import DecoupledKD
-from kd_nb.arms import students_key
-from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.arms import student_runs, students_key
+from kd_nb.protocol import ExperimentConfig, arm_name
 from kd_nb.results import compare_students, mean_std
-from kd_nb.runs import cached_record, read_record
 from kd_nb.selection import at_epoch, best_on_validation, chosen_epochs, validation_score
-from kd_nb.targets import training_batches
-from kd_nb.teachers import train_teachers
-from kd_nb.training import train_model
-from kd_nb.models import seed_student
-from kd_nb.precision import choose_precision, precision_policy
-from kd_nb.terms import HardLabels
+from kd_nb.teachers import data_and_teacher
 
 BETAS = (0.5, 1.0, 2.0, 4.0, 8.0)
 RUN_BETA = 8.0   # the methods run's `dkd` arm
 
 
-def dkd_run(data, cfg, teacher, logits, beta, seed, precision) -> dict:
-    "One DKD student (cross-entropy + TCKD + beta NCKD at the run's T), trained as the experiment trains its arms."
-    with precision_policy(precision): student = seed_student(seed=seed, name="dkd")
-    terms = [HardLabels(1.0), DecoupledKD(1.0, alpha=1.0, beta=beta, temperature=cfg.temperature)]
-    batches = training_batches(data, cfg, seed, logits=logits)
-    return train_model(student, data, cfg.student_epochs, cfg, batches, seed, teacher, restore_best=False, terms=terms)
+def dkd_method(beta:float) -> str: return "dkd" if beta == RUN_BETA else f"dkd:beta={beta:g}" # the method of the arm with this beta
 
 
-def saved_arm(out, key, kind, seed) -> dict:
-    "A student the methods run saved, checked to belong to these settings."
-    record = read_record(out / "students" / f"{kind}-seed{seed}.json", {**key, "seed": seed, "kind": kind})
-    if record is None: raise SystemExit(f"{out}/students/{kind}-seed{seed}.json is missing or from other settings: run the methods command first")
-    return record
+def protocol_runs(data, cfg, teacher, out, key, precision, methods, seeds, scratch) -> dict:
+    "The protocol's runs of `methods` (and scratch), trained or reused as `kd_experiment` trains its arms: arm name -> records."
+    return student_runs(data, replace(cfg, methods=tuple(methods), seeds=seeds), teacher, out, key, precision, scratch=scratch)
 
 
 def markdown(results) -> str:
@@ -82,23 +68,18 @@ def main(argv=None):
     args = p.parse_args(argv)
     out, start = Path(args.out), time.perf_counter()
     cfg = ExperimentConfig(dataset=args.dataset, student_epochs=args.student_epochs, alpha=0.5, temperature=4.0, tune=False, out=args.out)
-    data, precision = experiment_data(cfg), choose_precision(cfg.precision)
-    teacher, _ = train_teachers(data, cfg, out, precision)
-    logits = {"train": teacher_logits(teacher, data["train"][0], cache_dir=out / "cache")}
+    data, precision, teacher, _ = data_and_teacher(cfg, out)
     key = students_key(cfg, data, teacher, precision)
-    def dkd(beta, seed):
-        if beta == RUN_BETA: return saved_arm(out, key, "dkd", seed)
-        print(f"[DKD, beta = {beta:g}, seed {seed + 1}]", flush=True)
-        return cached_record(out / "dkd_beta" / f"beta{beta:g}-seed{seed}.json", {**key, "seed": seed, "kind": "dkd", "beta": beta},
-                             lambda: dkd_run(data, cfg, teacher, logits, beta, seed, precision))
-    seed0 = {beta: dkd(beta, 0) for beta in (float(b) for b in args.betas.split(","))}
+    betas = [float(b) for b in args.betas.split(",")]
+    seed0 = protocol_runs(data, cfg, teacher, out, key, precision, [dkd_method(b) for b in betas], 1, scratch=False)
+    seed0 = {beta: seed0[arm_name(dkd_method(beta))][0] for beta in betas}
     chosen = best_on_validation(seed0)
     candidates = [{"beta": beta, "val_accuracy": validation_score(r)[0], "val_loss": -validation_score(r)[1]} for beta, r in seed0.items()]
     print(f"[chosen on validation] beta = {chosen:g}", flush=True)
-    runs = {"scratch": [saved_arm(out, key, "scratch", s) for s in range(args.seeds)],
-            "KD": [saved_arm(out, key, "distilled", s) for s in range(args.seeds)],
-            f"DKD, beta = {RUN_BETA:g} (the run's)": [dkd(RUN_BETA, s) for s in range(args.seeds)]}
-    if chosen != RUN_BETA: runs[f"DKD, beta = {chosen:g} (chosen on validation)"] = [dkd(chosen, s) for s in range(args.seeds)]
+    methods = ["kd", dkd_method(RUN_BETA)] + ([dkd_method(chosen)] if chosen != RUN_BETA else [])
+    trained = protocol_runs(data, cfg, teacher, out, key, precision, methods, args.seeds, scratch=True)
+    runs = {"scratch": trained["scratch"], "KD": trained["distilled"], f"DKD, beta = {RUN_BETA:g} (the run's)": trained["dkd"]}
+    if chosen != RUN_BETA: runs[f"DKD, beta = {chosen:g} (chosen on validation)"] = trained[arm_name(dkd_method(chosen))]
     epoch = next(iter(chosen_epochs(runs, cfg.select).values()))
     read = {name: [at_epoch(r, epoch) for r in rs] for name, rs in runs.items()}
     summaries = {}

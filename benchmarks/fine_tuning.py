@@ -27,7 +27,7 @@ from kd_nb.targets import training_batches
 from kd_nb.teachers import train_teachers
 from kd_nb.training import evaluate_classifier, train_model
 from kd_nb.fine_tuning import inverted
-from kd_nb.models import seed_student
+from kd_nb.models import tutorial_student
 from kd_nb.precision import choose_precision
 from kd_nb.terms import distillation_targets, method_terms
 
@@ -67,10 +67,10 @@ def main(argv=None):
     for seed in range(args.seeds):
         tuned, rec = fine_tuned(teacher, labelled, cfg, seed)
         runs["teacher fine-tuned on the 300 labels"].append(rec)
-        student = seed_student(seed=seed)
+        student = tutorial_student(seed=seed)
         runs["student trained on the 300 labels"].append(
             train_model(student, labelled, cfg.student_epochs, cfg, training_batches(labelled, cfg, seed), seed, track_test=False))
-        student = seed_student(seed=seed)
+        student = tutorial_student(seed=seed)
         logits = teacher_logits(tuned, task_b["train"][0], verbose=False)
         unlabelled = np.argmax(logits, axis=1)   # placeholders: the soft-label term never reads them
         batches = to_dataset(task_b["train"][0], distillation_targets(unlabelled, logits), cfg.batch_size, seed=seed)
@@ -83,7 +83,7 @@ def main(argv=None):
              f"{100 * rows['task-A teacher, as it is'][1]:.2f} |"]
     for name, rs in runs.items():
         (vm, vs), (tm, ts) = (mean_std([100 * r[k] for r in rs]) for k in ("val_accuracy", "test_accuracy"))
-        params = teacher.count_params() if name.startswith("teacher") else seed_student().count_params()
+        params = teacher.count_params() if name.startswith("teacher") else tutorial_student().count_params()
         used = f"{args.labels}" if "300 labels" in name else f"0 (teacher's {args.labels})"
         table.append(f"| {name} | {params:,} | {used} | {vm:.2f} ± {vs:.2f} | {tm:.2f} ± {ts:.2f} |")
     note = (f"\n\nTask B: embedded MNIST with inverted intensities; {args.labels} labelled training images (stratified), "

@@ -21,7 +21,7 @@ import keras
 
 from kd_nb.data import load_mnist
 from kd_nb.deploy import deployment_report, latency_ratios, latency_table, machine_info
-from kd_nb.models import seed_student, seed_teacher
+from kd_nb.models import tutorial_student, tutorial_teacher
 
 EPOCHS = {"teacher": 1, "student": 2}
 
@@ -65,7 +65,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(args.out or tmp)
         reports = {}
-        for name, model in [("teacher", seed_teacher(seed=0)), ("student", seed_student(seed=0))]:
+        for name, model in [("teacher", tutorial_teacher(seed=0)), ("student", tutorial_student(seed=0))]:
             t = time.perf_counter()
             train(model, x_train, y_train, EPOCHS[name])
             reports[name] = deployment_report(model, x_test, y_test, out, quantize=("dynamic", "int8"),

@@ -22,7 +22,7 @@ import tensorflow as tf
 
 from kd_nb.data import load_mnist, to_dataset
 from kd_nb.training import compile_classifier
-from kd_nb.models import seed_student, seed_teacher
+from kd_nb.models import tutorial_student, tutorial_teacher
 from kd_nb.precision import choose_precision, precision_policy
 
 POLICIES = {"float32": "float32", "bfloat16": "mixed_bfloat16"}
@@ -81,8 +81,8 @@ def main():
     models = {}
     for precision, policy in POLICIES.items():
         with precision_policy(policy):
-            models[("teacher", precision)] = compile_classifier(seed_teacher(seed=0))
-            models[("student", precision)] = compile_classifier(seed_student(seed=0))
+            models[("teacher", precision)] = compile_classifier(tutorial_teacher(seed=0))
+            models[("student", precision)] = compile_classifier(tutorial_student(seed=0))
     fit = lambda model: model.fit(ds, epochs=1, verbose=0)
     infer = lambda model: model.predict(x, batch_size=512, verbose=0)
     for model in models.values(): fit(model); infer(model)                  # warm-up: tracing, first-epoch effects

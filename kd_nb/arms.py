@@ -15,7 +15,7 @@ import numpy as np
 import keras
 
 from .distributed import strategy_for
-from .models import seed_student, teacher_members, weights_fingerprint
+from .models import tutorial_student, teacher_members, weights_fingerprint
 from .precision import precision_policy
 from .protocol import ExperimentConfig, arm_name
 from .runs import Checkpoint, cached_run, epochs_file, forget_without_epochs, load_epoch_weights, save_epoch_weights
@@ -133,7 +133,7 @@ def arm_run(
     run_key = {**key, "seed": seed, "kind": arm.name, **taught_by}
     checkpoint = Checkpoint(runs.students_dir / f"{arm.name}-seed{seed}-partial.npz", run_key)
     def train_student():
-        with precision_policy(runs.precision), strategy_for(cfg.strategy).scope(): student = seed_student(seed=seed, name=arm.name)
+        with precision_policy(runs.precision), strategy_for(cfg.strategy).scope(): student = tutorial_student(seed=seed, name=arm.name)
         terms = method_terms(arm.method, student, source, cfg.alpha, cfg.temperature) if arm.distilled else None
         per_teacher = arm.distilled and any(t.per_teacher for t in terms)
         batches = arm_batches(runs.data, cfg, seed, source, terms, runs.bank, runs.outputs)
@@ -172,7 +172,7 @@ def best_scratch_student(
 ) -> keras.Model: # the student with the weights of its best validation epoch
     "A trained scratch student at its own best validation epoch: the teacher of a born-again student."
     best = best_epoch(record["history"]["val_accuracy"])
-    student = seed_student(name=f"scratch_epoch{best}")
+    student = tutorial_student(name=f"scratch_epoch{best}")
     student.set_weights(load_epoch_weights(epochs_file(path), best, record["key"]))
     return student
 

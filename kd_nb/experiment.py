@@ -19,7 +19,7 @@ from .arms import other_teachers, student_runs, students_key
 from .data import DatasetError
 from .deploy import deployment_report
 from .distributed import is_chief, outside_strategy, strategy_for, worker_out
-from .models import model_size, seed_student, weights_fingerprint
+from .models import model_size, tutorial_student, weights_fingerprint
 from .precision import float32_model
 from .protocol import CHOICES, TUTORIAL_PROTOCOL, ExperimentConfig, check_config
 from .results import add_deployment, experiment_results, write_results
@@ -54,7 +54,7 @@ def at_chosen_epochs(
     print("[students] epoch chosen on validation: " + ", ".join(f"{k} {e}" for k, e in epochs.items()))
     students = {}
     for kind, records in runs.items():
-        students[kind] = seed_student(name=kind)
+        students[kind] = tutorial_student(name=kind)
         students[kind].set_weights(load_epoch_weights(epochs_file(students_dir / f"{kind}-seed0"), epochs[kind], records[0]["key"]))
     return {k: [at_epoch(r, epochs[k]) for r in rs] for k, rs in runs.items()}, students
 
@@ -92,6 +92,7 @@ def setting_help(
 ) -> str: # the option's help: the docment and the default
     "An option's help text, from the setting's docment: what it is, and its default (and whether the protocol or validation sets it)."
     default = getattr(ExperimentConfig(), name)
+    if isinstance(default, bool): return (f"do not {doc}" if default else f"{doc} (default: off)").replace("%", "%%")   # a flag: it turns the default around
     shown = ",".join(default) if isinstance(default, tuple) else default
     if name in ("alpha", "temperature"):
         shown = "chosen on validation among " + ", ".join(f"alpha {a:g} with T {t:g}" for a, t in KD_CANDIDATES) + f"; else {shown}"

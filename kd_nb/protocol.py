@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .distiller import check_alpha
 from .distributed import STRATEGIES
-from .models import TEACHERS, ensemble, seed_student
+from .models import TEACHERS, ensemble, tutorial_student
 from .precision import PRECISIONS
 from .soft_labels import check_temperature
 from .terms import checked_method, method_names, method_setting, method_teacher, method_terms
@@ -22,7 +22,7 @@ from .utils import check_choice
 class ExperimentConfig:
     "Settings of the reference experiment; the defaults are the fair, patient protocol on the embedded MNIST subset."
     dataset:str = "embedded" # "embedded", "keras", "auto", or the path of a Keras-layout .npz (see `load_mnist`)
-    teacher:str = "bn" # teacher architecture: "bn" (`bn_teacher`) or "tutorial" (`seed_teacher`)
+    teacher:str = "bn" # teacher architecture: "bn" (`bn_teacher`) or "tutorial" (`tutorial_teacher`)
     teachers:int = 1 # number of independently trained teachers; more than 1: their ensemble (mean logits) teaches
     teacher_epochs:int = 12 # epochs of teacher training (the best epoch on validation is kept if `select` says so)
     teacher_shift:int = 2 # largest random shift (pixels) of the teacher's training images; 0: none
@@ -116,7 +116,7 @@ def check_methods_apply(
     cfg:ExperimentConfig, # `methods`, `teacher`, `teachers`, `alpha`, `temperature`
 ):
     "Build each method's terms on untrained models, so a method that cannot distil these models fails before any training."
-    student = seed_student(name="student")
+    student = tutorial_student(name="student")
     members = [TEACHERS[cfg.teacher]() for _ in range(cfg.teachers)]
     for i, member in enumerate(members): member.name = f"teacher{i}"
     teacher = ensemble(members, name="teacher")
