@@ -25,7 +25,7 @@ from .protocol import CHOICES, TUTORIAL_PROTOCOL, ExperimentConfig, check_config
 from .results import add_deployment, experiment_results, write_results
 from .runs import cached_record, epochs_file, holds_out_lock, load_epoch_weights
 from .selection import at_epoch, chosen_epochs
-from .teachers import TeacherAtChance, data_and_teacher
+from .teachers import TeacherAtChance, TeacherMismatch, data_and_teacher
 from .training import TrainingDiverged
 from .tuning import KD_CANDIDATES, choose_kd_setting
 from .utils import fingerprint
@@ -142,7 +142,7 @@ def config_from_args(
     return check_config(ExperimentConfig(**{**schedule, **implied, **explicit}))
 
 # %% ../nbs/07f_experiment.ipynb #e2e3a7d1
-RUN_ERRORS = (DatasetError, OSError, TrainingDiverged, TeacherAtChance)   # a run stops on these with one line (`OutputError` and `DamagedRun` are `OSError`s)
+RUN_ERRORS = (DatasetError, OSError, TrainingDiverged, TeacherAtChance, TeacherMismatch)   # a run stops on these with one line (`OutputError` and `DamagedRun` are `OSError`s)
 
 def error_line(
     e:Exception, # one of `RUN_ERRORS`

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .distiller import check_alpha
 from .distributed import STRATEGIES
-from .models import TEACHERS, ensemble, tutorial_student
+from .models import TEACHERS, TeacherChoices, ensemble, is_model_file, load_teacher_file, tutorial_student
 from .precision import PRECISIONS
 from .soft_labels import check_temperature
 from .terms import checked_method, method_names, method_setting, method_teacher, method_terms
@@ -22,7 +22,7 @@ from .utils import check_choice
 class ExperimentConfig:
     "Settings of the reference experiment; the defaults are the fair, patient protocol on the embedded MNIST subset."
     dataset:str = "embedded" # "embedded", "keras", "auto", or the path of a Keras-layout .npz (see `load_mnist`)
-    teacher:str = "bn" # teacher architecture: "bn" (`bn_teacher`) or "tutorial" (`tutorial_teacher`)
+    teacher:str = "bn" # teacher architecture: "bn" (`bn_teacher`) or "tutorial" (`tutorial_teacher`); or the path of a trained teacher saved by Keras (.keras), used as it is
     teachers:int = 1 # number of independently trained teachers; more than 1: their ensemble (mean logits) teaches
     teacher_epochs:int = 12 # epochs of teacher training (the best epoch on validation is kept if `select` says so)
     teacher_shift:int = 2 # largest random shift (pixels) of the teacher's training images; 0: none
@@ -61,7 +61,7 @@ MAX_SHIFT = 7   # pixels: a quarter of the 28-px image
 
 EPOCHS_LIMIT = (1, 10_000, "more epochs than that is a typo: a full-MNIST epoch takes minutes here")
 
-CHOICES = {"protocol": ("fair", "tutorial"), "teacher": tuple(TEACHERS), "teacher_mode": ("cached", "online"), "precision": PRECISIONS,
+CHOICES = {"protocol": ("fair", "tutorial"), "teacher": TeacherChoices(TEACHERS), "teacher_mode": ("cached", "online"), "precision": PRECISIONS,
            "schedule": ("cosine", "constant"), "select": ("best_val", "last"), "strategy": STRATEGIES}   # setting -> the values it may take
 
 INTEGER_LIMITS = {   # name -> (least, most, why the most): each integer setting is bounded on both sides
@@ -106,6 +106,10 @@ def check_config(
     for method in cfg.methods: check_choice("method", method_setting(method)[0], tuple(method_names())); checked_method(method)
     if len({arm_name(m) for m in cfg.methods}) < len(cfg.methods):
         raise ValueError(f"methods must be a non-empty list of distinct method names, got {cfg.methods!r}")
+    if is_model_file(cfg.teacher):
+        if cfg.teachers != 1: raise ValueError(f"--teacher {cfg.teacher} is one trained teacher: --teachers must be 1, got {cfg.teachers}")
+        trains = [m for m in cfg.methods if callable(method_teacher(m))]
+        if trains: raise ValueError(f"{', '.join(trains)} learn(s) from a teacher of the run's architecture trained on another task, and a teacher file has no architecture to train: use --teacher bn or tutorial")
     others = [m for m in cfg.methods if method_teacher(m) != "run"]
     if cfg.views and others: raise ValueError(f"a view bank holds the run teacher's logits, and {', '.join(others)} learn from another teacher: use views=0")
     check_methods_apply(cfg)
@@ -117,7 +121,7 @@ def check_methods_apply(
 ):
     "Build each method's terms on untrained models, so a method that cannot distil these models fails before any training."
     student = tutorial_student(name="student")
-    members = [TEACHERS[cfg.teacher]() for _ in range(cfg.teachers)]
+    members = [load_teacher_file(cfg.teacher) if is_model_file(cfg.teacher) else TEACHERS[cfg.teacher]() for _ in range(cfg.teachers)]
     for i, member in enumerate(members): member.name = f"teacher{i}"
     teacher = ensemble(members, name="teacher")
     for method in cfg.methods:

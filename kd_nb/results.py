@@ -148,6 +148,7 @@ def settings_sentence(
     "What the table's runs were: the data and its splits, the teacher, alpha and T (and how they were chosen), the schedule, the students' augmentation, the epoch kept and the precision."
     cfg, ds, tuned = results["config"], results["dataset"], results.get("tuning")
     teacher = (f"{cfg['teachers']} x " if cfg["teachers"] > 1 else "") + f"{cfg['teacher']} teacher"
+    if cfg["teacher"].endswith(".keras"): teacher = f"a trained teacher from {Path(cfg['teacher']).name}, used as it is"
     views = f"view bank of {cfg['views']} shifted views (up to {cfg['view_shift']} px)" if cfg["views"] else (
         "online augmentation" if cfg["augment"] else "no augmentation")
     chosen = (" (chosen on validation, seed 0: " + ", ".join(f"{c['alpha']} / {c['temperature']:g} {100 * c['val_accuracy']:.2f}%"
@@ -252,7 +253,7 @@ def experiment_results(
     results = {"config": asdict(cfg),
                "dataset": {"name": data["name"], "fingerprint": data["fingerprint"], "n_train": len(data["train"][1]),
                            "n_val": len(data["val"][1]), "n_test": len(data["test"][1])},
-               "teacher": {k: teacher_rec[k] for k in ("val_accuracy", "test_accuracy", "warning")},
+               "teacher": {k: teacher_rec[k] for k in ("val_accuracy", "test_accuracy", "warning", "source") if k in teacher_rec},
                "models": models, "machine": machine_info(), "precision": {**asdict(precision), "policy": precision.policy},
                **({"tuning": tuning} if tuning else {}), **({"other_teachers": others} if others else {})}
     results["comparisons"] = {k: compare_students(models[k], models["scratch"]) for k in runs if k != "scratch"}

@@ -4,22 +4,26 @@
 
 # %% auto #0
 __all__ = ['train_teachers', 'TeacherAtChance', 'chance_accuracy', 'stronger_teacher_advice', 'check_teacher_learned',
-           'teacher_warning', 'task_teacher', 'data_and_teacher']
+           'teacher_warning', 'task_teacher', 'TeacherMismatch', 'check_teacher_fits', 'teacher_from_file',
+           'data_and_teacher']
 
 # %% ../nbs/07a_teachers.ipynb #24900c78
 from pathlib import Path
 from dataclasses import replace
 
 import numpy as np
+import keras
 
 from .data import experiment_data, relabelled
 from .distributed import strategy_for
-from .models import TEACHERS, ensemble
+from .data import N_CLASSES
+from .distiller import known_input_shape
+from .models import TEACHERS, ensemble, is_model_file, load_teacher_file, weights_fingerprint
 from .precision import choose_precision, precision_policy
 from .protocol import ExperimentConfig
 from .runs import Checkpoint, cached_run
 from .targets import shift_batches
-from .training import accuracy, evaluate_classifier, train_model
+from .training import accuracy, evaluate_classifier, logits_of, train_model
 
 # %% ../nbs/07a_teachers.ipynb #93a6a124
 def train_teachers(
@@ -29,7 +33,8 @@ def train_teachers(
     precision, # the `Precision` to build and train in
     task=None, # a function labels -> labels: teachers of that labelling of the same images (cross-task); None: the data's own
 ) -> tuple: # (teacher model, record with "val_accuracy", "test_accuracy", "members")
-    "Train (or reuse) the teacher(s); an ensemble of them if `cfg.teachers` > 1."
+    "Train (or reuse) the teacher(s); an ensemble of them if `cfg.teachers` > 1; a teacher from a file (`teacher_from_file`) as it is."
+    if task is None and is_model_file(cfg.teacher): return teacher_from_file(data, cfg)
     data = data if task is None else relabelled(data, task)
     base_key = {"data": data["fingerprint"], "precision": precision.name,
                 **{k: getattr(cfg, k) for k in ("teacher", "teacher_epochs", "teacher_shift", "batch_size", "learning_rate",
@@ -69,6 +74,7 @@ def stronger_teacher_advice(
 ) -> str: # what to change, as options of `kd_experiment`
     "How to get a stronger teacher than this one: the batch-normalized architecture, or a longer training on more images."
     if cfg.teacher == "tutorial": return "use the batch-normalized teacher (--teacher bn)"
+    if is_model_file(cfg.teacher): return f"train a stronger one, or let kd_experiment train one (--teacher bn instead of --teacher {cfg.teacher})"
     return (f"train it longer (more than --teacher-epochs {cfg.teacher_epochs})"
             + (f" or on more images (more than --n-train {cfg.n_train})" if cfg.n_train else " or on more images"))
 
@@ -106,6 +112,44 @@ def task_teacher(
 ) -> tuple: # (model, record), as `train_teachers` gives them
     "The run's teacher architecture and recipe, trained (or reused) on another labelling of the same images: a cross-task teacher."
     return train_teachers(data, replace(cfg, teachers=1), out, precision, task=task)
+
+# %% ../nbs/07a_teachers.ipynb #3a242c7d
+class TeacherMismatch(ValueError):
+    "A teacher from a file that does not fit the data: other inputs, another number of classes, or probabilities where logits belong."
+
+def check_teacher_fits(
+    teacher:keras.Model, # a teacher loaded from `path`
+    data:dict, # from `experiment_data`
+    path, # its file, for the message
+) -> keras.Model: # `teacher`, if it fits
+    "Raise `TeacherMismatch` in one line unless `teacher` takes the data's inputs and outputs one logit per class."
+    x, classes = data["val"][0], N_CLASSES
+    shape = known_input_shape(teacher)
+    if shape is None or tuple(shape[1:]) != tuple(x.shape[1:]):
+        raise TeacherMismatch(f"--teacher {path} takes inputs of shape {None if shape is None else tuple(shape[1:])}, "
+                              f"but the data's images are {tuple(x.shape[1:])}")
+    scores = logits_of(teacher, x[:256])
+    if scores.ndim != 2 or scores.shape[1] != classes:
+        raise TeacherMismatch(f"--teacher {path} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
+                              "a teacher gives one logit per class")
+    if np.all(scores >= 0) and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3):
+        raise TeacherMismatch(f"--teacher {path} outputs probabilities (every row is >= 0 and sums to 1): distillation softens "
+                              "the teacher's logits, so save the model without its final softmax")
+    return teacher
+
+def teacher_from_file(
+    data:dict, # from `experiment_data`
+    cfg:ExperimentConfig, # `teacher` (the file), `strategy`
+) -> tuple: # (teacher model, record as `train_teachers` gives it, with "source")
+    "A trained teacher from `cfg.teacher`, checked against the data and evaluated, never trained: its record's training time is 0."
+    print(f"[teacher] {cfg.teacher}: a trained teacher, used as it is (not trained)")
+    with strategy_for(cfg.strategy).scope(): teacher = check_teacher_fits(load_teacher_file(cfg.teacher), data, cfg.teacher)
+    val_accuracy = check_teacher_learned(accuracy(teacher, *data["val"]), data["val"][1], cfg, f"teacher in {cfg.teacher}")
+    evaluation = evaluate_classifier(teacher, *data["test"])
+    record = {"val_accuracy": val_accuracy, "test_accuracy": evaluation["accuracy"], "test_loss": evaluation["loss"],
+              "train_seconds": 0.0, "history": {"val_accuracy": []}, "best_epoch": 0, "source": str(cfg.teacher),
+              "weights_fingerprint": weights_fingerprint(teacher)}
+    return teacher, {**record, "members": [record]}
 
 # %% ../nbs/07a_teachers.ipynb #becf5b99
 def data_and_teacher(
