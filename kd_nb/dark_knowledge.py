@@ -19,7 +19,7 @@ from .protocol import ExperimentConfig
 from .targets import training_batches
 from .teachers import data_and_teacher
 from .training import logits_of, train_model
-from .models import tutorial_student
+from .models import student_builder
 from .precision import precision_policy
 
 # %% ../nbs/09_dark_knowledge.ipynb #3538ec8b
@@ -76,7 +76,7 @@ def dark_knowledge(
                "config": asdict(cfg)}
     for kind in ("distilled", "scratch"):
         print(f"[{kind} student] {cfg.student_epochs} epochs on {len(transfer['train'][1]):,} images without a {omit}")
-        with precision_policy(precision): student = tutorial_student(seed=0, name=kind)
+        with precision_policy(precision): student = student_builder(cfg.student)(seed=0, name=kind)
         distill = kind == "distilled"
         batches = training_batches(transfer, replace(cfg, views=0), 0, logits=logits if distill else None)
         train_model(student, transfer, cfg.student_epochs, cfg, batches, 0, teacher if distill else None, track_test=False,

@@ -19,7 +19,7 @@ from .arms import other_teachers, student_runs, students_key
 from .data import DatasetError
 from .deploy import deployment_report
 from .distributed import is_chief, outside_strategy, strategy_for, worker_out
-from .models import model_size, tutorial_student, weights_fingerprint
+from .models import model_size, student_builder, tutorial_student, weights_fingerprint
 from .precision import float32_model
 from .protocol import CHOICES, TUTORIAL_PROTOCOL, ExperimentConfig, check_config
 from .results import add_deployment, experiment_results, write_results
@@ -48,13 +48,14 @@ def at_chosen_epochs(
     runs:dict, # arm name -> records (one per seed), from `student_runs`
     select:str, # "best_val" or "last" (`chosen_epochs`)
     students_dir:Path, # where the runs and their per-epoch weights are saved
+    build_student=tutorial_student, # the run's student architecture (`student_builder`)
 ) -> tuple: # (the records read at their arm's chosen epoch, arm name -> its seed-0 student with that epoch's weights)
     "Every run read at the epoch chosen on validation (`at_epoch`), and the seed-0 students rebuilt at it (for deployment and sizes)."
     epochs = chosen_epochs(runs, select)
     print("[students] epoch chosen on validation: " + ", ".join(f"{k} {e}" for k, e in epochs.items()))
     students = {}
     for kind, records in runs.items():
-        students[kind] = tutorial_student(name=kind)
+        students[kind] = build_student(name=kind)
         students[kind].set_weights(load_epoch_weights(epochs_file(students_dir / f"{kind}-seed0"), epochs[kind], records[0]["key"]))
     return {k: [at_epoch(r, epochs[k]) for r in rs] for k, rs in runs.items()}, students
 
@@ -71,7 +72,7 @@ def run_experiment(
     cfg, tuning = choose_kd_setting(data, cfg, teacher, out, precision)
     runs = student_runs(data, cfg, teacher, out, students_key(cfg, data, teacher, precision), precision)
     others = other_teachers(cfg, runs)
-    runs, students = at_chosen_epochs(runs, cfg.select, out / "students")
+    runs, students = at_chosen_epochs(runs, cfg.select, out / "students", student_builder(cfg.student))
     sizes = {"teacher": model_size(teacher), **{k: model_size(m) for k, m in students.items()}}
     results = experiment_results(cfg, data, precision, teacher_rec, sizes, runs, tuning, others)
     deploy = cfg.deploy and is_chief(strategy)   # the chief alone, on a copy of the teacher outside the strategy

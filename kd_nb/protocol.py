@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .distiller import check_alpha
 from .distributed import STRATEGIES
-from .models import TEACHERS, TeacherChoices, ensemble, is_model_file, load_teacher_file, tutorial_student
+from .models import STUDENTS, TEACHERS, ModelChoices, ensemble, is_model_file, load_teacher_file, student_builder
 from .precision import PRECISIONS
 from .soft_labels import check_temperature
 from .terms import checked_method, method_names, method_setting, method_teacher, method_terms
@@ -25,6 +25,7 @@ class ExperimentConfig:
     teacher:str = "bn" # teacher architecture: "bn" (`bn_teacher`) or "tutorial" (`tutorial_teacher`); or the path of a trained teacher saved by Keras (.keras), used as it is
     teachers:int = 1 # number of independently trained teachers; more than 1: their ensemble (mean logits) teaches
     teacher_epochs:int = 12 # epochs of teacher training (the best epoch on validation is kept if `select` says so)
+    student:str = "tutorial" # student architecture: "tutorial" (`tutorial_student`), or the path of a saved Keras model whose architecture is used (fresh weights for every seed; the file's weights are not used)
     teacher_shift:int = 2 # largest random shift (pixels) of the teacher's training images; 0: none
     student_epochs:int = 40 # epochs of the distilled student (a maximum if `select` is "best_val")
     scratch_epochs:int|None = None # epochs of the scratch student; None: the same as `student_epochs` (fair)
@@ -61,7 +62,7 @@ MAX_SHIFT = 7   # pixels: a quarter of the 28-px image
 
 EPOCHS_LIMIT = (1, 10_000, "more epochs than that is a typo: a full-MNIST epoch takes minutes here")
 
-CHOICES = {"protocol": ("fair", "tutorial"), "teacher": TeacherChoices(TEACHERS), "teacher_mode": ("cached", "online"), "precision": PRECISIONS,
+CHOICES = {"protocol": ("fair", "tutorial"), "teacher": ModelChoices(TEACHERS), "student": ModelChoices(STUDENTS), "teacher_mode": ("cached", "online"), "precision": PRECISIONS,
            "schedule": ("cosine", "constant"), "select": ("best_val", "last"), "strategy": STRATEGIES}   # setting -> the values it may take
 
 INTEGER_LIMITS = {   # name -> (least, most, why the most): each integer setting is bounded on both sides
@@ -120,7 +121,7 @@ def check_methods_apply(
     cfg:ExperimentConfig, # `methods`, `teacher`, `teachers`, `alpha`, `temperature`
 ):
     "Build each method's terms on untrained models, so a method that cannot distil these models fails before any training."
-    student = tutorial_student(name="student")
+    student = student_builder(cfg.student)(name="student")
     members = [load_teacher_file(cfg.teacher) if is_model_file(cfg.teacher) else TEACHERS[cfg.teacher]() for _ in range(cfg.teachers)]
     for i, member in enumerate(members): member.name = f"teacher{i}"
     teacher = ensemble(members, name="teacher")

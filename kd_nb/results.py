@@ -149,6 +149,7 @@ def settings_sentence(
     cfg, ds, tuned = results["config"], results["dataset"], results.get("tuning")
     teacher = (f"{cfg['teachers']} x " if cfg["teachers"] > 1 else "") + f"{cfg['teacher']} teacher"
     if cfg["teacher"].endswith(".keras"): teacher = f"a trained teacher from {Path(cfg['teacher']).name}, used as it is"
+    student = f"; student: {Path(cfg['student']).name} (its architecture, fresh weights per seed)" if cfg.get("student", "tutorial") != "tutorial" else ""
     views = f"view bank of {cfg['views']} shifted views (up to {cfg['view_shift']} px)" if cfg["views"] else (
         "online augmentation" if cfg["augment"] else "no augmentation")
     chosen = (" (chosen on validation, seed 0: " + ", ".join(f"{c['alpha']} / {c['temperature']:g} {100 * c['val_accuracy']:.2f}%"
@@ -156,7 +157,7 @@ def settings_sentence(
     return (f"Data: {Path(ds['name']).name} ({ds['n_train']:,} train, {ds['n_val']:,} validation, {ds['n_test']:,} test images); "
             f"protocol: {cfg['protocol']}; {teacher} (shifts up to {cfg['teacher_shift']} px); alpha = {cfg['alpha']}, "
             f"T = {cfg['temperature']}{chosen}; {cfg['schedule']} learning rate (Adam {cfg['learning_rate']}), batch {cfg['batch_size']}; "
-            f"students: {views}; epoch kept: {'best on validation' if cfg['select'] == 'best_val' else 'the last'}; "
+            f"students: {views}{student}; epoch kept: {'best on validation' if cfg['select'] == 'best_val' else 'the last'}; "
             f"precision {results['precision']['name']}.")
 
 # %% ../nbs/07e_results.ipynb #51eb0528

@@ -29,7 +29,7 @@ from .targets import training_batches
 from .teachers import data_and_teacher
 from .training import evaluate_classifier, train_model
 from .distributed import strategy_for
-from .models import tutorial_student
+from .models import student_builder
 from .precision import precision_policy
 from .terms import kd_terms
 
@@ -57,7 +57,7 @@ def sweep_cells(
 def distill_cell(data, cfg, teacher, logits, alpha, temperature, with_t2, seed, precision):
     "Train one distilled student of the grid (no test evaluation) and return (student, validation record)."
     cell_cfg = replace(cfg, alpha=alpha, temperature=temperature)
-    with precision_policy(precision): student = tutorial_student(seed=seed, name="distilled")
+    with precision_policy(precision): student = student_builder(cfg.student)(seed=seed, name="distilled")
     batches = training_batches(data, cell_cfg, seed, logits=logits)
     terms = None if with_t2 else kd_terms(student, teacher, alpha, temperature, distillation_loss_fn=tutorial_soft_loss(temperature))
     record = train_model(student, data, cfg.student_epochs, cell_cfg, batches, seed, teacher, track_test=False, evaluate_test=False,
@@ -109,7 +109,7 @@ def run_sweep(
 # %% ../nbs/08_sweep.ipynb #88c886ef
 def scratch_record(data, cfg, precision) -> dict:
     "Validation record of the scratch student with the same budget (seed 0), without a test evaluation."
-    with precision_policy(precision): student = tutorial_student(seed=0, name="scratch")
+    with precision_policy(precision): student = student_builder(cfg.student)(seed=0, name="scratch")
     return train_model(student, data, cfg.student_epochs, cfg, training_batches(data, cfg, 0), 0, track_test=False, evaluate_test=False)
 
 # %% ../nbs/08_sweep.ipynb #0d288305

@@ -118,22 +118,23 @@ class TeacherMismatch(ValueError):
     "A teacher from a file that does not fit the data: other inputs, another number of classes, or probabilities where logits belong."
 
 def check_teacher_fits(
-    teacher:keras.Model, # a teacher loaded from `path`
+    teacher:keras.Model, # a teacher loaded from `path` (or a student built from it)
     data:dict, # from `experiment_data`
     path, # its file, for the message
+    option:str="--teacher", # the option that named the file
 ) -> keras.Model: # `teacher`, if it fits
     "Raise `TeacherMismatch` in one line unless `teacher` takes the data's inputs and outputs one logit per class."
     x, classes = data["val"][0], N_CLASSES
     shape = known_input_shape(teacher)
     if shape is None or tuple(shape[1:]) != tuple(x.shape[1:]):
-        raise TeacherMismatch(f"--teacher {path} takes inputs of shape {None if shape is None else tuple(shape[1:])}, "
+        raise TeacherMismatch(f"{option} {path} takes inputs of shape {None if shape is None else tuple(shape[1:])}, "
                               f"but the data's images are {tuple(x.shape[1:])}")
     scores = logits_of(teacher, x[:256])
     if scores.ndim != 2 or scores.shape[1] != classes:
-        raise TeacherMismatch(f"--teacher {path} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
-                              "a teacher gives one logit per class")
+        raise TeacherMismatch(f"{option} {path} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
+                              "a classifier gives one logit per class")
     if np.all(scores >= 0) and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3):
-        raise TeacherMismatch(f"--teacher {path} outputs probabilities (every row is >= 0 and sums to 1): distillation softens "
+        raise TeacherMismatch(f"{option} {path} outputs probabilities (every row is >= 0 and sums to 1): distillation softens "
                               "the teacher's logits, so save the model without its final softmax")
     return teacher
 
