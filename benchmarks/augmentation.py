@@ -18,7 +18,7 @@ import tensorflow as tf
 
 from kd_nb.cache import add_teacher_logits, bank_batches, shifted, teacher_logits, view_bank
 from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.protocol import ExperimentConfig, task_settings
 from kd_nb.results import mean_std
 from kd_nb.targets import training_batches
 from kd_nb.teachers import train_teachers
@@ -47,8 +47,9 @@ def main():
     args = p.parse_args()
     cfg = replace(ExperimentConfig(), dataset=args.dataset, out=args.out, student_epochs=30)   # the budget its results were run with
     data, precision = experiment_data(cfg), choose_precision(cfg.precision)
+    cfg = task_settings(cfg, data)   # the shifts and the student for these images
     teacher, _ = train_teachers(data, cfg, Path(args.out), precision)
-    x, y = data["train"]
+    x, y = data.train
     logits = {"train": teacher_logits(teacher, x, cache_dir=Path(args.out) / "cache")}
     start = time.perf_counter()
     bank = view_bank(teacher, x, args.views, args.max_shift, cache_dir=Path(args.out) / "cache")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.cache import teacher_logits
+from kd_nb.data import Task
 from kd_nb.protocol import ExperimentConfig
 from kd_nb.results import mean_std
 from kd_nb.targets import training_batches
@@ -34,14 +35,14 @@ def main(argv=None):
     p.add_argument("--out", default="benchmarks/results/sequences")
     args = p.parse_args(argv)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    data = {"train": marker_task(4000, seed=0), "val": marker_task(1000, seed=1), "test": marker_task(2000, seed=2)}
+    data = Task("markers", marker_task(4000, seed=0), marker_task(1000, seed=1), marker_task(2000, seed=2), n_classes=10, fingerprint="")
     cfg = ExperimentConfig(teacher_epochs=40, student_epochs=20, alpha=0.5, temperature=2.0)
     start = time.perf_counter()
     teacher = transformer_classifier(2, "teacher", seed=0)
     t_rec = train_model(teacher, data, cfg.teacher_epochs, cfg, training_batches(data, cfg, 0), 0, track_test=False)
     print(f"teacher: val {100 * t_rec['val_accuracy']:.2f}%, test {100 * t_rec['test_accuracy']:.2f}% "
           f"({teacher.count_params():,} parameters)", flush=True)
-    logits = {"train": teacher_logits(teacher, data["train"][0], verbose=False)}
+    logits = {"train": teacher_logits(teacher, data.train[0], verbose=False)}
     runs = {arm: [] for arm in ARMS}
     for seed in range(args.seeds):
         for arm, (init, method) in ARMS.items():

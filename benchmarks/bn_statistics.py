@@ -39,7 +39,7 @@ def train_teacher(data, epochs, measured=True):
     "The experiment's teacher recipe for `epochs` epochs; `measured=False`: the tracker measures and keeps the moving averages as Keras kept them (before the fix)."
     cfg = replace(ExperimentConfig(), teacher_epochs=epochs)
     teacher = bn_teacher(seed=0)
-    run = lambda: train_model(teacher, data, epochs, cfg, batches=shift_batches(*data["train"], 2, 64, seed=0), seed=0, track_test=False)
+    run = lambda: train_model(teacher, data, epochs, cfg, batches=shift_batches(*data.train, 2, 64, seed=0), seed=0, track_test=False)
     if measured: return teacher, run()
     with mock.patch.object(training, "statistics_for_inference", lambda *args: contextlib.nullcontext()): return teacher, run()
 
@@ -54,9 +54,9 @@ def main():
         data = experiment_data(ExperimentConfig(n_train=n_train))
         for epochs in (1, 3, 12):
             teacher, record = train_teacher(data, epochs)
-            batch = batch_statistics_accuracy(teacher, *data["test"])
+            batch = batch_statistics_accuracy(teacher, *data.test)
             _, before = train_teacher(data, epochs, measured=False)
-            print(f"| {len(data['train'][1]):,} training images | {epochs} | {int(teacher.optimizer.iterations)} | "
+            print(f"| {len(data.train[1]):,} training images | {epochs} | {int(teacher.optimizer.iterations)} | "
                   f"{100 * record['test_accuracy']:.2f} | {100 * batch:.2f} | {100 * (record['test_accuracy'] - batch):+.2f} | "
                   f"{100 * before['test_accuracy']:.2f} |", flush=True)
 

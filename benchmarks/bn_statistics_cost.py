@@ -20,7 +20,7 @@ from kd_nb.models import bn_teacher, population_statistics
 
 def main():
     data = experiment_data(ExperimentConfig())
-    x, y = data["train"]
+    x, y = data.train
     teacher = compile_classifier(bn_teacher(seed=0))
     batches = shift_batches(x, y, 2, 64, seed=0)
     teacher.fit(batches, epochs=1, verbose=0); population_statistics(teacher, x)   # warm-up: tracing

@@ -29,7 +29,7 @@ def chain_for_seed(data, cfg, seed, generations):
     counter = iter(range(generations + 1))
     def make(): return tutorial_student(seed=1000 * seed + next(counter), name="student")   # new initial weights per generation
     def train(model, teacher):
-        logits = None if teacher is None else {"train": teacher_logits(teacher, data["train"][0], verbose=False)}
+        logits = None if teacher is None else {"train": teacher_logits(teacher, data.train[0], verbose=False)}
         batches = training_batches(data, cfg, seed, logits=logits)
         return train_model(model, data, cfg.student_epochs, cfg, batches, seed, teacher, track_test=False)
     return [{k: r[k] for k in ("generation", "best_epoch", "val_accuracy", "test_accuracy", "train_seconds")}
@@ -64,7 +64,7 @@ def main(argv=None):
         print(f"seed {seed}: " + ", ".join(f"gen {r['generation']} {100 * r['test_accuracy']:.2f}%" for r in chains[-1]), flush=True)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     (out / "born_again.json").write_text(json.dumps({"chains": chains, "wall_seconds": time.perf_counter() - start,
-                                                      "dataset": data["name"]}, indent=1))
+                                                      "dataset": data.name}, indent=1))
     (out / "born_again.md").write_text(markdown(chains, cfg))
     print(markdown(chains, cfg))
 

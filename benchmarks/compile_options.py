@@ -62,7 +62,7 @@ def main():
     p.add_argument("--out", default=None)
     args = p.parse_args()
     data = experiment_data(ExperimentConfig())
-    x, y = data["train"]
+    x, y = data.train
     logits = np.random.default_rng(0).normal(size=(len(y), 10)).astype("float32")   # the timing does not depend on their values
     results = {}
     for kind in ("scratch", "distilled", "teacher"):
@@ -72,7 +72,7 @@ def main():
         for state, (model, net) in models.items(): model.fit(batches[state], epochs=1, verbose=0)   # compile and warm up
         for _ in range(args.rounds):
             for state, (model, net) in models.items():
-                track = EpochAccuracy(net, {"val": data["val"], "test": data["test"]})
+                track = EpochAccuracy(net, {"val": data.val, "test": data.test})
                 start = time.perf_counter()
                 model.fit(batches[state], epochs=args.epochs, verbose=0, callbacks=[track])
                 seconds[state].append((time.perf_counter() - start) / args.epochs)

@@ -17,8 +17,8 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.cache import teacher_logits
 from kd_nb.cross_task import coarse_labels
-from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.data import experiment_data, relabelled
+from kd_nb.protocol import ExperimentConfig, task_settings
 from kd_nb.results import mean_std
 from kd_nb.runs import cached_run
 from kd_nb.targets import shift_batches, training_batches
@@ -34,9 +34,9 @@ def trained_teacher(data, cfg, out, n_classes, name):
     "The BN teacher trained on `data` (labels as given), saved and reused at out/name."
     def train():
         teacher = bn_teacher(seed=0, n_classes=n_classes, name=name)
-        batches = shift_batches(*data["train"], cfg.teacher_shift, cfg.batch_size, seed=0)
+        batches = shift_batches(*data.train, cfg.teacher_shift, cfg.batch_size, seed=0)
         return teacher, train_model(teacher, data, cfg.teacher_epochs, cfg, batches, seed=0, track_test=False)
-    return cached_run(out / name, {"data": data["fingerprint"], "classes": n_classes, "epochs": cfg.teacher_epochs}, train)
+    return cached_run(out / name, {"data": data.fingerprint, "classes": n_classes, "epochs": cfg.teacher_epochs}, train)
 
 
 def main(argv=None):
@@ -47,11 +47,12 @@ def main(argv=None):
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     cfg = ExperimentConfig(student_epochs=30)   # the budget its results were run with
     data = experiment_data(cfg)
-    coarse = {**data, **{k: (data[k][0], coarse_labels(data[k][1])) for k in ("train", "val", "test")}}
+    cfg = task_settings(cfg, data)   # the shifts and the student for these images
+    coarse = relabelled(data, coarse_labels)
     start = time.perf_counter()
     teachers = {"coarse": trained_teacher(coarse, cfg, out, 5, "pairs_teacher"), "same": trained_teacher(data, cfg, out, 10, "teacher")}
     print({k: f"val {100 * r['val_accuracy']:.2f}%" for k, (_, r) in teachers.items()}, "(the pair teacher on its own 5-class task)", flush=True)
-    logits = {"train": teacher_logits(teachers["same"][0], data["train"][0], verbose=False)}
+    logits = {"train": teacher_logits(teachers["same"][0], data.train[0], verbose=False)}
     runs = {arm: [] for arm in ARMS}
     for seed in range(args.seeds):
         for arm, spec in ARMS.items():

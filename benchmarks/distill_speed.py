@@ -24,7 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras
 
 from kd_nb.cache import teacher_features, teacher_logits
-from kd_nb.data import load_mnist, to_dataset
+from kd_nb.data import load_dataset, to_dataset
 from kd_nb.distiller import Distiller
 from kd_nb.training import compile_classifier
 from kd_nb.fitnets import hint_layers
@@ -99,14 +99,14 @@ def experiment_seconds(mode):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--dataset", default="embedded", help="as load_mnist: embedded (default), keras, or an .npz path")
+    p.add_argument("--dataset", default="embedded", help="as load_dataset: embedded (default), keras, or an .npz path")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--rounds", type=int, default=3, help="measured epochs of each way (after one warm-up epoch)")
     p.add_argument("--epochs", type=int, default=5, help="epochs over which the one-time logits cost is spread in (c)")
     p.add_argument("--experiment", action="store_true", help="also time the whole default kd_experiment, online vs cached")
     args = p.parse_args()
 
-    (x, y), _ = load_mnist(args.dataset)
+    (x, y), _ = load_dataset(args.dataset)
     print(f"{len(x):,} training images, batch {args.batch_size}, {os.cpu_count()} CPU cores, Keras {keras.__version__}")
     med, logits_s = time_epochs(x, y, args.batch_size, args.rounds)
     a, b, c = med["a"], med["b"], med["c"]

@@ -68,7 +68,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     out, start = Path(args.out), time.perf_counter()
     cfg = ExperimentConfig(dataset=args.dataset, student_epochs=args.student_epochs, alpha=0.5, temperature=4.0, tune=False, out=args.out)
-    data, precision, teacher, _ = data_and_teacher(cfg, out)
+    cfg, data, precision, teacher, _, _ = data_and_teacher(cfg, out)
     key = students_key(cfg, data, teacher, precision)
     betas = [float(b) for b in args.betas.split(",")]
     seed0 = protocol_runs(data, cfg, teacher, out, key, precision, [dkd_method(b) for b in betas], 1, scratch=False)
@@ -90,7 +90,7 @@ def main(argv=None):
     arms = {name: {"mean": 100 * m["test_accuracy_mean"], "std": 100 * m["test_accuracy_std"], "per_seed": [100 * a for a in m["test_accuracy"]],
                    **({} if name == "scratch" else {"comparison": compare_students(m, summaries["scratch"])})}
             for name, m in summaries.items()}
-    results = {"command": " ".join(["python", "benchmarks/dkd_beta.py", *(sys.argv[1:] if argv is None else argv)]), "dataset": data["name"],
+    results = {"command": " ".join(["python", "benchmarks/dkd_beta.py", *(sys.argv[1:] if argv is None else argv)]), "dataset": data.name,
                "seeds": args.seeds, "student_epochs": args.student_epochs, "alpha": cfg.alpha, "temperature": cfg.temperature,
                "candidates": candidates, "chosen_beta": chosen, "epoch": epoch, "arms": arms, "wall_seconds": time.perf_counter() - start}
     (out / "dkd_beta.json").write_text(json.dumps(results, indent=1))

@@ -21,7 +21,7 @@ import keras
 from kd_nb.cache import teacher_logits
 from kd_nb.data import stratified_split, to_dataset
 from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.protocol import ExperimentConfig, task_settings
 from kd_nb.results import mean_std
 from kd_nb.targets import training_batches
 from kd_nb.teachers import train_teachers
@@ -43,7 +43,7 @@ def fine_tuned(teacher, labelled, cfg, seed, rates=(1e-4, 1e-3), epochs=20):
         print(f"seed {seed}: fine-tuning at learning rate {lr}: validation {100 * rec['val_accuracy']:.2f}%", flush=True)
         if best is None or rec["val_accuracy"] > best[1]["val_accuracy"]: best = (tuned, {**rec, "learning_rate": lr})
     tuned, rec = best
-    return tuned, {**rec, "test_accuracy": evaluate_classifier(tuned, *labelled["test"])["accuracy"]}   # the test set once, for the chosen one
+    return tuned, {**rec, "test_accuracy": evaluate_classifier(tuned, *labelled.test)["accuracy"]}   # the test set once, for the chosen one
 
 
 def main(argv=None):
@@ -55,13 +55,14 @@ def main(argv=None):
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     cfg = ExperimentConfig(student_epochs=30)   # the budget its results were run with
     data = experiment_data(cfg)
+    cfg = task_settings(cfg, data)   # the shifts and the student for these images
     teacher, _ = train_teachers(data, cfg, Path("benchmarks/results/embedded"), choose_precision("float32"))
-    task_b = {**data, **{k: (inverted(data[k][0]), data[k][1]) for k in ("train", "val", "test")}}
-    _, few = stratified_split(task_b["train"][1], args.labels / len(task_b["train"][1]), seed=0)
-    labelled = {**task_b, "train": (task_b["train"][0][few], task_b["train"][1][few])}
+    task_b = replace(data, **{k: (inverted(getattr(data, k)[0]), getattr(data, k)[1]) for k in ("train", "val", "test")})
+    _, few = stratified_split(task_b.train[1], args.labels / len(task_b.train[1]), seed=0)
+    labelled = replace(task_b, train=(task_b.train[0][few], task_b.train[1][few]))
     start = time.perf_counter()
-    rows = {"task-A teacher, as it is": [evaluate_classifier(teacher, *task_b["val"])["accuracy"],
-                                          evaluate_classifier(teacher, *task_b["test"])["accuracy"]]}
+    rows = {"task-A teacher, as it is": [evaluate_classifier(teacher, *task_b.val)["accuracy"],
+                                          evaluate_classifier(teacher, *task_b.test)["accuracy"]]}
     runs = {"teacher fine-tuned on the 300 labels": [], "student trained on the 300 labels": [],
             "student distilled from the fine-tuned teacher (3,600 images, no labels)": []}
     for seed in range(args.seeds):
@@ -71,9 +72,9 @@ def main(argv=None):
         runs["student trained on the 300 labels"].append(
             train_model(student, labelled, cfg.student_epochs, cfg, training_batches(labelled, cfg, seed), seed, track_test=False))
         student = tutorial_student(seed=seed)
-        logits = teacher_logits(tuned, task_b["train"][0], verbose=False)
+        logits = teacher_logits(tuned, task_b.train[0], verbose=False)
         unlabelled = np.argmax(logits, axis=1)   # placeholders: the soft-label term never reads them
-        batches = to_dataset(task_b["train"][0], distillation_targets(unlabelled, logits), cfg.batch_size, seed=seed)
+        batches = to_dataset(task_b.train[0], distillation_targets(unlabelled, logits), cfg.batch_size, seed=seed)
         terms = method_terms("soft_labels_only", student, tuned, cfg.alpha, cfg.temperature)
         runs["student distilled from the fine-tuned teacher (3,600 images, no labels)"].append(
             train_model(student, task_b, cfg.student_epochs, cfg, batches, seed, tuned, track_test=False, terms=terms))
@@ -87,7 +88,7 @@ def main(argv=None):
         used = f"{args.labels}" if "300 labels" in name else f"0 (teacher's {args.labels})"
         table.append(f"| {name} | {params:,} | {used} | {vm:.2f} ± {vs:.2f} | {tm:.2f} ± {ts:.2f} |")
     note = (f"\n\nTask B: embedded MNIST with inverted intensities; {args.labels} labelled training images (stratified), "
-            f"{len(task_b['train'][1]):,} training images in all; {args.seeds} seeds; best epoch on task B's validation split; "
+            f"{len(task_b.train[1]):,} training images in all; {args.seeds} seeds; best epoch on task B's validation split; "
             f"fine-tuning learning rate chosen on validation per seed: "
             f"{', '.join(str(r['learning_rate']) for r in runs['teacher fine-tuned on the 300 labels'])}.\n")
     (out / "fine_tuning.md").write_text("\n".join(table) + note)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import keras
 
-from kd_nb.data import load_mnist
+from kd_nb.data import load_dataset
 from kd_nb.deploy import deployment_report, latency_ratios, latency_table, machine_info
 from kd_nb.models import tutorial_student, tutorial_teacher
 
@@ -54,14 +54,14 @@ def targets(teacher, student):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="embedded", help="MNIST source for load_mnist (default: the embedded subset)")
+    parser.add_argument("--data", default="embedded", help="MNIST source for load_dataset (default: the embedded subset)")
     parser.add_argument("--out", help="directory for the .tflite files (default: a temporary directory)")
     parser.add_argument("--json", help="also write the reports, ratios and machine info to this JSON file")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     machine = machine_info()
     print(f"machine: {machine['cpu']}, {machine['cpu_count']} cores, load average {machine['load_average_1min']:.2f}")
-    (x_train, y_train), (x_test, y_test) = load_mnist(args.data)
+    (x_train, y_train), (x_test, y_test) = load_dataset(args.data)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(args.out or tmp)
         reports = {}

@@ -20,7 +20,7 @@ import numpy as np
 import keras
 import tensorflow as tf
 
-from kd_nb.data import load_mnist, to_dataset
+from kd_nb.data import load_dataset, to_dataset
 from kd_nb.training import compile_classifier
 from kd_nb.models import tutorial_student, tutorial_teacher
 from kd_nb.precision import choose_precision, precision_policy
@@ -66,7 +66,7 @@ def seconds(fn):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--dataset", default="embedded", help="as load_mnist: embedded (default), keras, or an .npz path")
+    p.add_argument("--dataset", default="embedded", help="as load_dataset: embedded (default), keras, or an .npz path")
     p.add_argument("--n", type=int, default=4000, help="training images per epoch (default 4,000)")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--rounds", type=int, default=3, help="measured epochs of each model and precision, after a warm-up")
@@ -75,7 +75,7 @@ def main():
 
     auto = choose_precision("auto")
     print(f"choose_precision('auto') here: {auto.name} ({auto.reason})")
-    (x, y), _ = load_mnist(args.dataset, verbose=False)
+    (x, y), _ = load_dataset(args.dataset, verbose=False)
     x, y = x[:args.n], y[:args.n]
     ds = to_dataset(x, y, args.batch_size)
     models = {}

@@ -15,13 +15,13 @@ import numpy as np
 import keras
 
 from .distributed import strategy_for
-from .models import is_model_file, student_builder, teacher_members, tutorial_student, weights_fingerprint
+from .models import architecture_fingerprint, is_model_file, student_builder, teacher_members, tutorial_student, weights_fingerprint
 from .precision import precision_policy
 from .protocol import ExperimentConfig, arm_name
 from .runs import Checkpoint, cached_run, epochs_file, forget_without_epochs, load_epoch_weights, save_epoch_weights
 from .selection import at_epoch, best_epoch
-from .targets import TeacherOutputs, arm_batches, student_view_bank
-from .teachers import check_teacher_fits, task_teacher
+from .targets import TeacherOutputs, arm_batches, student_view_bank, transfer_task
+from .teachers import task_teacher
 from .terms import method_teacher, method_terms
 from .training import train_model
 
@@ -106,13 +106,15 @@ class ArmRuns:
                  precision, # the `Precision` to build and train in
                  students_dir:Path, # where the runs are saved
                  arms:list, # the `Arm`s (their records are kept in this order)
+                 build_student, # function (seed=None, name=...) -> an untrained student (`student_builder`): the same architecture for every arm
                 ):
         self.data, self.cfg, self.teacher, self.out, self.precision, self.students_dir = data, cfg, teacher, out, precision, students_dir
-        self.build_student = student_builder(cfg.student)   # the same architecture for every arm, fresh weights for every seed
-        if is_model_file(cfg.student): check_teacher_fits(self.build_student(name="student"), data, cfg.student, "--student")
+        self.build_student = build_student
         self.bank = student_view_bank(data, cfg, teacher, out / "cache")
         self.members = teacher_members(teacher)
-        self.outputs = TeacherOutputs(data["train"][0], self.members, out / "cache")
+        self.outputs = TeacherOutputs(data.train[0], self.members, out / "cache")
+        self.taught = data if not cfg.transfer else transfer_task(data, teacher, cfg.transfer, out / "cache")   # the distilled arms' data
+        self.taught_outputs = self.outputs if not cfg.transfer else TeacherOutputs(self.taught.train[0], self.members, out / "cache")
         self.records, self.task_teachers = {arm.name: [] for arm in arms}, {}
 
     def task_teacher(self, task) -> tuple: # (model, record) of the teacher of labelling `task`, trained once
@@ -138,8 +140,9 @@ def arm_run(
         with precision_policy(runs.precision), strategy_for(cfg.strategy).scope(): student = runs.build_student(seed=seed, name=arm.name)
         terms = method_terms(arm.method, student, source, cfg.alpha, cfg.temperature) if arm.distilled else None
         per_teacher = arm.distilled and any(t.per_teacher for t in terms)
-        batches = arm_batches(runs.data, cfg, seed, source, terms, runs.bank, runs.outputs)
-        record = train_model(student, runs.data, arm.epochs, cfg, batches, seed, runs.members if per_teacher else source,
+        data, outputs = (runs.taught, runs.taught_outputs) if arm.distilled else (runs.data, runs.outputs)   # a transfer set teaches the distilled
+        batches = arm_batches(data, cfg, seed, source, terms, runs.bank, outputs)
+        record = train_model(student, data, arm.epochs, cfg, batches, seed, runs.members if per_teacher else source,
                              restore_best=False, keep_epochs=True, terms=terms, checkpoint=checkpoint)
         save_epoch_weights(epochs_file(path), record.pop("epoch_weights"), run_key)
         return student, record
@@ -157,10 +160,12 @@ def student_runs(
     precision, # the `Precision` to build and train in
     students_dir:Path|None=None, # where the runs are saved; None: `out / "students"`
     scratch:bool=True, # also train the scratch arm
+    build_student=None, # function (seed=None, name=...) -> an untrained student; None: `cfg.student`'s (`student_builder`)
 ) -> dict: # arm name -> [record per seed], each run's weights after every epoch saved beside it
     "Train (or reuse) every arm of `cfg` (`experiment_arms`) for every seed, in `training_order`."
     arms = experiment_arms(cfg, scratch)
-    runs = ArmRuns(data, cfg, teacher, out, precision, out / "students" if students_dir is None else students_dir, arms)
+    build_student = build_student or student_builder(cfg.student, data.input_shape, data.n_classes)
+    runs = ArmRuns(data, cfg, teacher, out, precision, out / "students" if students_dir is None else students_dir, arms, build_student)
     for arm, seed in training_order(arms, cfg.seeds): runs.records[arm.name].append(arm_run(runs, arm, seed, key))
     return runs.records
 
@@ -201,9 +206,13 @@ def students_key(
     data:dict, # from `experiment_data`
     teacher:keras.Model, # the trained teacher
     precision, # the `Precision` the students train in
+    build_student=None, # the run's student builder, for a student from a file (its architecture is keyed); None: built from `cfg.student`
 ) -> dict: # JSON-able
-    "What every student run depends on: all settings but the output folder, the seeds, deployment, the arms and the strategy; the precision, data and teacher."
+    "What every student run depends on: all settings but the output folder, the seeds, deployment, the arms and the strategy; the precision, data, teacher (and a file student's architecture)."
     # the strategy moves the steps, not what they compute (one process and two workers agree to 1e-5: `kd_nb.distributed`)
     settings = {k: v for k, v in asdict(cfg).items() if k not in ("out", "seeds", "deploy", "methods", "tune", "strategy")
                 and not (k, v) in ADDED_AT_DEFAULT}
-    return {**settings, "precision": precision.name, "data": data["fingerprint"], "teacher": weights_fingerprint(teacher)}
+    if is_model_file(cfg.student):   # the file's architecture, not its path, says what trains
+        build = build_student or student_builder(cfg.student, data.input_shape, data.n_classes)
+        settings["student_architecture"] = architecture_fingerprint(build(name="student"))
+    return {**settings, "precision": precision.name, "data": data.fingerprint, "teacher": weights_fingerprint(teacher)}

@@ -19,7 +19,6 @@ from .protocol import ExperimentConfig
 from .targets import training_batches
 from .teachers import data_and_teacher
 from .training import logits_of, train_model
-from .models import student_builder
 from .precision import precision_policy
 
 # %% ../nbs/09_dark_knowledge.ipynb #3538ec8b
@@ -67,24 +66,24 @@ def dark_knowledge(
 ) -> dict: # {"distilled": {...}, "scratch": {...}, "teacher": {...}, ...}
     "Distill on a transfer set without `omit`, correct its bias on the training set, and test on `omit`."
     start, out = time.perf_counter(), Path(cfg.out)
-    data, precision, teacher, teacher_rec = data_and_teacher(cfg, out)
-    x_train, y_train = data["train"]
-    transfer = {**data, "train": without_class(x_train, y_train, omit)}
-    logits = {"train": teacher_logits(teacher, transfer["train"][0], cache_dir=out / "cache")}
-    results = {"omit": omit, "n_transfer": len(transfer["train"][1]), "n_omitted_train": int(np.sum(y_train == omit)),
-               "teacher": class_accuracy(logits_of(teacher, data["test"][0]), data["test"][1], omit),
+    cfg, data, precision, teacher, teacher_rec, build_student = data_and_teacher(cfg, out)
+    x_train, y_train = data.train
+    transfer = replace(data, train=without_class(x_train, y_train, omit))
+    logits = {"train": teacher_logits(teacher, transfer.train[0], cache_dir=out / "cache")}
+    results = {"omit": omit, "n_transfer": len(transfer.train[1]), "n_omitted_train": int(np.sum(y_train == omit)),
+               "teacher": class_accuracy(logits_of(teacher, data.test[0]), data.test[1], omit),
                "config": asdict(cfg)}
     for kind in ("distilled", "scratch"):
-        print(f"[{kind} student] {cfg.student_epochs} epochs on {len(transfer['train'][1]):,} images without a {omit}")
-        with precision_policy(precision): student = student_builder(cfg.student)(seed=0, name=kind)
+        print(f"[{kind} student] {cfg.student_epochs} epochs on {len(transfer.train[1]):,} images without a {omit}")
+        with precision_policy(precision): student = build_student(seed=0, name=kind)
         distill = kind == "distilled"
         batches = training_batches(transfer, replace(cfg, views=0), 0, logits=logits if distill else None)
         train_model(student, transfer, cfg.student_epochs, cfg, batches, 0, teacher if distill else None, track_test=False,
                     evaluate_test=False, restore_best=False)
         shift = best_shift(logits_of(student, x_train), y_train, omit)
-        test_logits = logits_of(student, data["test"][0])
-        results[kind] = {"shift": shift, "before": class_accuracy(test_logits, data["test"][1], omit),
-                         "after": class_accuracy(shift_logit(test_logits, omit, shift), data["test"][1], omit)}
+        test_logits = logits_of(student, data.test[0])
+        results[kind] = {"shift": shift, "before": class_accuracy(test_logits, data.test[1], omit),
+                         "after": class_accuracy(shift_logit(test_logits, omit, shift), data.test[1], omit)}
     results["wall_seconds"] = time.perf_counter() - start
     write_atomic(out / "dark_knowledge.json", lambda p: p.write_text(json.dumps(results, indent=1)))
     write_atomic(out / "dark_knowledge.md", lambda p: p.write_text(dark_knowledge_markdown(results)))

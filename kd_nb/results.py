@@ -149,13 +149,17 @@ def settings_sentence(
     cfg, ds, tuned = results["config"], results["dataset"], results.get("tuning")
     teacher = (f"{cfg['teachers']} x " if cfg["teachers"] > 1 else "") + f"{cfg['teacher']} teacher"
     if cfg["teacher"].endswith(".keras"): teacher = f"a trained teacher from {Path(cfg['teacher']).name}, used as it is"
-    student = f"; student: {Path(cfg['student']).name} (its architecture, fresh weights per seed)" if cfg.get("student", "tutorial") != "tutorial" else ""
+    student = {"tutorial": ""}.get(cfg.get("student", "tutorial"), f"; student: {cfg.get('student')}")
+    if cfg.get("student", "").endswith(".keras"): student = f"; student: {Path(cfg['student']).name} (its architecture, fresh weights per seed)"
     views = f"view bank of {cfg['views']} shifted views (up to {cfg['view_shift']} px)" if cfg["views"] else (
         "online augmentation" if cfg["augment"] else "no augmentation")
+    if cfg.get("transfer"): views += f"; the distilled: a transfer set of {cfg['transfer']:,} unlabelled inputs labelled by the teacher"
+    images = len(ds.get("input_shape", (28, 28, 1))) == 3   # results written before other shapes were taken are of images
+    shifts = f" (shifts up to {cfg['teacher_shift']} px)" if images else ""
     chosen = (" (chosen on validation, seed 0: " + ", ".join(f"{c['alpha']} / {c['temperature']:g} {100 * c['val_accuracy']:.2f}%"
                                                               for c in tuned["candidates"]) + ")") if tuned else ""
-    return (f"Data: {Path(ds['name']).name} ({ds['n_train']:,} train, {ds['n_val']:,} validation, {ds['n_test']:,} test images); "
-            f"protocol: {cfg['protocol']}; {teacher} (shifts up to {cfg['teacher_shift']} px); alpha = {cfg['alpha']}, "
+    return (f"Data: {Path(ds['name']).name} ({ds['n_train']:,} train, {ds['n_val']:,} validation, {ds['n_test']:,} test {'images' if images else 'vectors'}); "
+            f"protocol: {cfg['protocol']}; {teacher}{shifts}; alpha = {cfg['alpha']}, "
             f"T = {cfg['temperature']}{chosen}; {cfg['schedule']} learning rate (Adam {cfg['learning_rate']}), batch {cfg['batch_size']}; "
             f"students: {views}{student}; epoch kept: {'best on validation' if cfg['select'] == 'best_val' else 'the last'}; "
             f"precision {results['precision']['name']}.")
@@ -252,8 +256,8 @@ def experiment_results(
     teacher_rec["warning"] = teacher_warning(teacher_rec["val_accuracy"], models["scratch"]["val_accuracy_mean"], cfg)
     if teacher_rec["warning"]: print(teacher_rec["warning"])
     results = {"config": asdict(cfg),
-               "dataset": {"name": data["name"], "fingerprint": data["fingerprint"], "n_train": len(data["train"][1]),
-                           "n_val": len(data["val"][1]), "n_test": len(data["test"][1])},
+               "dataset": {"name": data.name, "fingerprint": data.fingerprint, "n_classes": data.n_classes, "input_shape": list(data.input_shape), "n_train": len(data.train[1]),
+                           "n_val": len(data.val[1]), "n_test": len(data.test[1])},
                "teacher": {k: teacher_rec[k] for k in ("val_accuracy", "test_accuracy", "warning", "source") if k in teacher_rec},
                "models": models, "machine": machine_info(), "precision": {**asdict(precision), "policy": precision.policy},
                **({"tuning": tuning} if tuning else {}), **({"other_teachers": others} if others else {})}

@@ -57,7 +57,7 @@ def sweep_cells(
 def distill_cell(data, cfg, teacher, logits, alpha, temperature, with_t2, seed, precision):
     "Train one distilled student of the grid (no test evaluation) and return (student, validation record)."
     cell_cfg = replace(cfg, alpha=alpha, temperature=temperature)
-    with precision_policy(precision): student = student_builder(cfg.student)(seed=seed, name="distilled")
+    with precision_policy(precision): student = student_builder(cfg.student, data.input_shape, data.n_classes)(seed=seed, name="distilled")
     batches = training_batches(data, cell_cfg, seed, logits=logits)
     terms = None if with_t2 else kd_terms(student, teacher, alpha, temperature, distillation_loss_fn=tutorial_soft_loss(temperature))
     record = train_model(student, data, cfg.student_epochs, cell_cfg, batches, seed, teacher, track_test=False, evaluate_test=False,
@@ -77,8 +77,8 @@ def run_sweep(
     check_config(cfg)
     out = Path(cfg.out)   # prepared and locked by `holds_out_lock`
     start = time.perf_counter()
-    data, precision, teacher, teacher_rec = data_and_teacher(cfg, out)
-    logits = {"train": teacher_logits(teacher, data["train"][0], cache_dir=out / "cache")}
+    cfg, data, precision, teacher, teacher_rec, _ = data_and_teacher(cfg, out)
+    logits = {"train": teacher_logits(teacher, data.train[0], cache_dir=out / "cache")}
     key = {k: v for k, v in students_key(cfg, data, teacher, precision).items() if k not in ("alpha", "temperature")}   # a cell adds its own
     cells = []
     for label, alpha, T, with_t2 in sweep_cells(alphas, temperatures, tutorial_alpha):
@@ -99,7 +99,7 @@ def run_sweep(
     results = {"config": asdict(cfg), "cells": cells, "seeds": seeds, "teacher_val_accuracy": teacher_rec["val_accuracy"],
                "scratch_val_accuracy": scratch["val_accuracy"],
                "chosen": {"alpha": best["alpha"], "temperature": best["temperature"], "val_accuracy": best["val_accuracy_mean"],
-                          "test_accuracy": evaluate_classifier(student, *data["test"])["accuracy"]},
+                          "test_accuracy": evaluate_classifier(student, *data.test)["accuracy"]},
                "wall_seconds": time.perf_counter() - start}
     write_atomic(out / "sweep.json", lambda p: p.write_text(json.dumps(results, indent=1)))
     fig = plot_sweep(results); fig.savefig(out / "sweep.png", dpi=120); plt.close(fig)
@@ -109,7 +109,7 @@ def run_sweep(
 # %% ../nbs/08_sweep.ipynb #88c886ef
 def scratch_record(data, cfg, precision) -> dict:
     "Validation record of the scratch student with the same budget (seed 0), without a test evaluation."
-    with precision_policy(precision): student = student_builder(cfg.student)(seed=0, name="scratch")
+    with precision_policy(precision): student = student_builder(cfg.student, data.input_shape, data.n_classes)(seed=0, name="scratch")
     return train_model(student, data, cfg.student_epochs, cfg, training_batches(data, cfg, 0), 0, track_test=False, evaluate_test=False)
 
 # %% ../nbs/08_sweep.ipynb #0d288305

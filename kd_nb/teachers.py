@@ -4,23 +4,23 @@
 
 # %% auto #0
 __all__ = ['train_teachers', 'TeacherAtChance', 'chance_accuracy', 'stronger_teacher_advice', 'check_teacher_learned',
-           'teacher_warning', 'task_teacher', 'TeacherMismatch', 'check_teacher_fits', 'teacher_from_file',
+           'teacher_warning', 'task_teacher', 'ModelMismatch', 'check_model_fits', 'teacher_from_file', 'RunStart',
            'data_and_teacher']
 
 # %% ../nbs/07a_teachers.ipynb #24900c78
 from pathlib import Path
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 import keras
 
-from .data import experiment_data, relabelled
+from .data import Task, experiment_data, relabelled
 from .distributed import strategy_for
-from .data import N_CLASSES
 from .distiller import known_input_shape
-from .models import TEACHERS, ensemble, is_model_file, load_teacher_file, weights_fingerprint
+from .models import TEACHERS, ensemble, is_model_file, load_model_file, registered_builder, student_builder, weights_fingerprint
 from .precision import choose_precision, precision_policy
-from .protocol import ExperimentConfig
+from .protocol import ExperimentConfig, check_methods_apply, task_settings
 from .runs import Checkpoint, cached_run
 from .targets import shift_batches
 from .training import accuracy, evaluate_classifier, logits_of, train_model
@@ -32,30 +32,31 @@ def train_teachers(
     out:Path, # output directory (teachers are saved and reused as runs)
     precision, # the `Precision` to build and train in
     task=None, # a function labels -> labels: teachers of that labelling of the same images (cross-task); None: the data's own
+    given:keras.Model|None=None, # the trained teacher of `cfg.teacher`'s file, loaded: used as it is (`teacher_from_file`)
 ) -> tuple: # (teacher model, record with "val_accuracy", "test_accuracy", "members")
     "Train (or reuse) the teacher(s); an ensemble of them if `cfg.teachers` > 1; a teacher from a file (`teacher_from_file`) as it is."
-    if task is None and is_model_file(cfg.teacher): return teacher_from_file(data, cfg)
+    if task is None and given is not None: return teacher_from_file(data, cfg, given)
     data = data if task is None else relabelled(data, task)
-    base_key = {"data": data["fingerprint"], "precision": precision.name,
+    build = registered_builder(cfg.teacher, TEACHERS, data.input_shape, data.n_classes)
+    base_key = {"data": data.fingerprint, "precision": precision.name,
                 **{k: getattr(cfg, k) for k in ("teacher", "teacher_epochs", "teacher_shift", "batch_size", "learning_rate",
                                                 "val_fraction", "schedule", "select")}, **({"task": task.__name__} if task else {})}
-    members, records, classes = [], [], int(data["train"][1].max()) + 1
+    members, records, classes = [], [], data.n_classes
     for i in range(cfg.teachers):
         name = ("teacher" if cfg.teachers == 1 else f"teacher{i}") if task is None else f"{task.__name__}-teacher{i}"
-        print(f"[{name}] {cfg.teacher} architecture, up to {cfg.teacher_epochs} epochs on {len(data['train'][1]):,} images"
+        print(f"[{name}] {cfg.teacher} architecture, up to {cfg.teacher_epochs} epochs on {len(data.train[1]):,} {'images' if data.is_images else 'vectors'}"
               + (f", random shifts of up to {cfg.teacher_shift} px" if cfg.teacher_shift else "") + (f", {classes} classes ({task.__name__})" if task else ""))
         def train_teacher():
-            with precision_policy(precision), strategy_for(cfg.strategy).scope(): teacher = TEACHERS[cfg.teacher](seed=i, n_classes=classes)
-            teacher.name = name
-            batches = shift_batches(*data["train"], cfg.teacher_shift, cfg.batch_size, seed=i)
+            with precision_policy(precision), strategy_for(cfg.strategy).scope(): teacher = build(seed=i, name=name)
+            batches = shift_batches(*data.train, cfg.teacher_shift, cfg.batch_size, seed=i)
             return teacher, train_model(teacher, data, cfg.teacher_epochs, cfg, batches=batches, seed=i, track_test=False, checkpoint=checkpoint)
         checkpoint = Checkpoint(out / f"{name}-partial.npz", {**base_key, "seed": i})
         member, record = cached_run(out / name, {**base_key, "seed": i}, train_teacher, checkpoint=checkpoint)
         members.append(member); records.append(record)
     teacher = ensemble(members, name="teacher")
     what = ("teacher" if cfg.teachers == 1 else f"ensemble of {cfg.teachers} teachers") + (f" of {task.__name__}" if task else "")
-    val_accuracy = check_teacher_learned(accuracy(teacher, *data["val"]), data["val"][1], cfg, what)
-    evaluation = evaluate_classifier(teacher, *data["test"])
+    val_accuracy = check_teacher_learned(accuracy(teacher, *data.val), data.val[1], cfg, what)
+    evaluation = evaluate_classifier(teacher, *data.test)
     return teacher, {"val_accuracy": val_accuracy, "test_accuracy": evaluation["accuracy"],
                      "test_loss": evaluation["loss"], "members": records,
                      "train_seconds": sum(r["train_seconds"] for r in records), "history": records[0]["history"],
@@ -114,52 +115,70 @@ def task_teacher(
     return train_teachers(data, replace(cfg, teachers=1), out, precision, task=task)
 
 # %% ../nbs/07a_teachers.ipynb #3a242c7d
-class TeacherMismatch(ValueError):
-    "A teacher from a file that does not fit the data: other inputs, another number of classes, or probabilities where logits belong."
+class ModelMismatch(ValueError):
+    "A teacher (or student) from a file that does not fit the data: other inputs, another number of classes, or probabilities where logits belong."
 
-def check_teacher_fits(
+def check_model_fits(
     teacher:keras.Model, # a teacher loaded from `path` (or a student built from it)
     data:dict, # from `experiment_data`
     path, # its file, for the message
     option:str="--teacher", # the option that named the file
 ) -> keras.Model: # `teacher`, if it fits
-    "Raise `TeacherMismatch` in one line unless `teacher` takes the data's inputs and outputs one logit per class."
-    x, classes = data["val"][0], N_CLASSES
+    "Raise `ModelMismatch` in one line unless `teacher` takes the data's inputs and outputs one logit per class."
+    x, classes = data.val[0], data.n_classes
     shape = known_input_shape(teacher)
     if shape is None or tuple(shape[1:]) != tuple(x.shape[1:]):
-        raise TeacherMismatch(f"{option} {path} takes inputs of shape {None if shape is None else tuple(shape[1:])}, "
-                              f"but the data's images are {tuple(x.shape[1:])}")
+        raise ModelMismatch(f"{option} {path} takes inputs of shape {None if shape is None else tuple(shape[1:])}, "
+                              f"but the data's inputs are {tuple(x.shape[1:])}")
     scores = logits_of(teacher, x[:256])
     if scores.ndim != 2 or scores.shape[1] != classes:
-        raise TeacherMismatch(f"{option} {path} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
+        raise ModelMismatch(f"{option} {path} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
                               "a classifier gives one logit per class")
     if np.all(scores >= 0) and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3):
-        raise TeacherMismatch(f"{option} {path} outputs probabilities (every row is >= 0 and sums to 1): distillation softens "
+        raise ModelMismatch(f"{option} {path} outputs probabilities (every row is >= 0 and sums to 1): distillation softens "
                               "the teacher's logits, so save the model without its final softmax")
     return teacher
 
 def teacher_from_file(
-    data:dict, # from `experiment_data`
-    cfg:ExperimentConfig, # `teacher` (the file), `strategy`
+    data:Task, # from `experiment_data`
+    cfg:ExperimentConfig, # `teacher` (the file)
+    teacher:keras.Model, # the model in that file (`load_model_file`), loaded once
 ) -> tuple: # (teacher model, record as `train_teachers` gives it, with "source")
     "A trained teacher from `cfg.teacher`, checked against the data and evaluated, never trained: its record's training time is 0."
     print(f"[teacher] {cfg.teacher}: a trained teacher, used as it is (not trained)")
-    with strategy_for(cfg.strategy).scope(): teacher = check_teacher_fits(load_teacher_file(cfg.teacher), data, cfg.teacher)
-    val_accuracy = check_teacher_learned(accuracy(teacher, *data["val"]), data["val"][1], cfg, f"teacher in {cfg.teacher}")
-    evaluation = evaluate_classifier(teacher, *data["test"])
+    check_model_fits(teacher, data, cfg.teacher)
+    val_accuracy = check_teacher_learned(accuracy(teacher, *data.val), data.val[1], cfg, f"teacher in {cfg.teacher}")
+    evaluation = evaluate_classifier(teacher, *data.test)
     record = {"val_accuracy": val_accuracy, "test_accuracy": evaluation["accuracy"], "test_loss": evaluation["loss"],
               "train_seconds": 0.0, "history": {"val_accuracy": []}, "best_epoch": 0, "source": str(cfg.teacher),
               "weights_fingerprint": weights_fingerprint(teacher)}
     return teacher, {**record, "members": [record]}
 
 # %% ../nbs/07a_teachers.ipynb #becf5b99
+class RunStart(NamedTuple):
+    "What every run on the protocol starts from (`data_and_teacher`)."
+    cfg:ExperimentConfig # the settings made concrete for the data (`task_settings`)
+    data:Task # the data and its validation split
+    precision:object # the `Precision` to build and train in
+    teacher:keras.Model # the trained teacher (or ensemble)
+    teacher_record:dict # its record, as `train_teachers` gives it
+    build_student:object # function (seed=None, name=...) -> an untrained student of the run's architecture, for the data
+
 def data_and_teacher(
     cfg:ExperimentConfig, # the settings
     out:Path, # the run's folder (the teacher is saved and reused there)
-) -> tuple: # (data from `experiment_data`, the `Precision` chosen, the teacher, its record from `train_teachers`)
-    "The steps every run on the protocol starts with (the experiment, the sweep, the dark-knowledge test): the data split, the precision, the teacher."
-    data, precision = experiment_data(cfg), choose_precision(cfg.precision)
+    task:Task|None=None, # the data; None: `cfg.dataset` (`experiment_data`)
+) -> RunStart:
+    "The steps every run on the protocol starts with (the experiment, the sweep, the dark-knowledge test): the data split, the settings for it, the precision, the teacher."
+    data = experiment_data(cfg) if task is None else task
+    cfg, precision = task_settings(cfg, data), choose_precision(cfg.precision)
     print(f"[precision] {precision.name}: {precision.reason}")
-    teacher, teacher_rec = train_teachers(data, cfg, out, precision)
+    build_student = student_builder(cfg.student, data.input_shape, data.n_classes)
+    if is_model_file(cfg.student): check_model_fits(build_student(name="student"), data, cfg.student, "--student")
+    given = None
+    if is_model_file(cfg.teacher):   # loaded once: checked, then used as it is
+        with strategy_for(cfg.strategy).scope(): given = check_model_fits(load_model_file(cfg.teacher), data, cfg.teacher)
+    check_methods_apply(cfg, data, build_student, given)
+    teacher, teacher_rec = train_teachers(data, cfg, out, precision, given=given)
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
-    return data, precision, teacher, teacher_rec
+    return RunStart(cfg, data, precision, teacher, teacher_rec, build_student)

@@ -160,7 +160,7 @@ def train_model(
 ) -> dict: # {"best_epoch", "val_accuracy", "test_accuracy", "test_loss", "train_seconds", "history"}
     "Train `model` (distilled from `teacher` if given), keep the best validation epoch or the last, and evaluate it."
     keras.utils.set_random_seed(seed)
-    lr, strategy = learning_rate(cfg, epochs, len(data["train"][1])), strategy_for(cfg.strategy)
+    lr, strategy = learning_rate(cfg, epochs, len(data.train[1])), strategy_for(cfg.strategy)
     with strategy.scope():   # the trainer's variables (optimizer, terms' parts, metrics) are the strategy's
         if teacher is None: trainer = compile_classifier(model, lr)
         else:
@@ -168,9 +168,9 @@ def train_model(
             trainer = Distiller(model, teacher, terms=terms)
             trainer.compile(optimizer=keras.optimizers.Adam(lr))
     batches = training_batches(data, cfg, seed, teacher if cfg.augment else None) if batches is None else batches
-    track = EpochAccuracy(model, {"val": data["val"], **({"test": data["test"]} if track_test else {})},
+    track = EpochAccuracy(model, {"val": data.val, **({"test": data.test} if track_test else {})},
                           restore_best=cfg.select == "best_val" if restore_best is None else restore_best, keep_epochs=keep_epochs,
-                          population=data["train"][0])
+                          population=data.train[0])
     done, past_logs = resume_from(checkpoint, trainer, track) if checkpoint else (0, [])
     callbacks = [StopOnNonFinite(model.name), track, *([EpochCheckpoint(checkpoint, trainer, track, past_logs)] if checkpoint else [])]
     start = time.perf_counter()
@@ -182,7 +182,7 @@ def train_model(
     else: history = distributed_fit(trainer, batches, epochs, strategy, callbacks, initial_epoch=done, verbose=fit_verbosity())
     seconds = time.perf_counter() - start
     logs = {k: [l.get(k) for l in past_logs] + list(history.history.get(k, [])) for k in set(history.history) | {k for l in past_logs for k in l}}
-    test = evaluate_classifier(model, *data["test"]) if evaluate_test else {"accuracy": None, "loss": None}
+    test = evaluate_classifier(model, *data.test) if evaluate_test else {"accuracy": None, "loss": None}
     record = {"best_epoch": track.best_epoch, "val_accuracy": track.curves["val_accuracy"][track.best_epoch - 1],
               "test_accuracy": test["accuracy"], "test_loss": test["loss"], "train_seconds": seconds,
               "history": {**{k: [float(v) for v in vs] for k, vs in logs.items()}, **track.curves}}
