@@ -11,7 +11,7 @@ import numpy as np
 import keras
 from keras import ops
 
-from .soft_labels import as_float_tensor, check_temperature, softmax_t
+from .soft_labels import as_float_tensor, check_temperature
 
 # %% ../nbs/01_losses.ipynb #883506ae
 def check_same_shape(

@@ -30,8 +30,8 @@ class ExperimentConfig:
     teacher_shift:int|None = None # largest random shift (pixels) of the teacher's training images; 0: none; None: 1/14 of the image's side (2 px on 28), none for vectors
     student_epochs:int = 40 # epochs of the distilled student (a maximum if `select` is "best_val")
     scratch_epochs:int|None = None # epochs of the scratch student; None: the same as `student_epochs` (fair)
-    alpha:float = 0.5 # weight of the hard-label loss in distillation (if `tune`: replaced by the one chosen on validation)
-    temperature:float = 4.0 # distillation temperature (if `tune`: replaced by the one chosen on validation)
+    alpha:float = 0.5 # weight of the hard-label loss in distillation (unless given, chosen on validation: `choose_kd_setting`)
+    temperature:float = 4.0 # distillation temperature (unless given, chosen on validation: `choose_kd_setting`)
     tune:bool = True # choose alpha and T on validation among `KD_CANDIDATES` before the seeds run (`choose_kd_setting`)
     transfer:int = 0 # unlabelled inputs added to the distilled students' training set, each labelled by the teacher (its logits, and its answer as the hard label): a transfer set (Hinton et al.); 0: none
     views:int = 0 # views per image in the students' view bank (random shifts, view 0 the image); 0: no augmentation

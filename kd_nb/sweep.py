@@ -151,7 +151,7 @@ def sweep_parser() -> argparse.ArgumentParser:
     return p
 
 SWEEP_IGNORES = {"methods": "--methods", "views": "--views", "view_shift": "--view-shift", "teacher_mode": "--teacher-mode",
-                 "alpha": "--alpha", "temperature": "--temperature", "scratch_epochs": "--scratch-epochs"}   # option dest -> flag
+                 "alpha": "--alpha", "temperature": "--temperature", "scratch_epochs": "--scratch-epochs", "transfer": "--transfer"}   # option dest -> flag
 
 def unused_options(
     args:argparse.Namespace, # parsed `kd_sweep` options
