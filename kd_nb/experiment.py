@@ -21,7 +21,8 @@ from .arms import other_teachers, student_runs, students_key
 from .data import DatasetError, Task
 from .deploy import deployment_report
 from .distributed import is_chief, outside_strategy, strategy_for, worker_out
-from .models import ArchitectureMismatch, ModelFileError, model_size, tutorial_student, weights_fingerprint
+from .models import (TEACHERS, Architecture, ArchitectureMismatch, ModelFileError, architecture_fingerprint, model_size,
+                          tutorial_student, weights_fingerprint)
 from .precision import float32_model
 from .protocol import CHOICES, TUTORIAL_PROTOCOL, ExperimentConfig, TaskMismatch, check_config
 from .results import add_deployment, experiment_results, write_results
@@ -65,14 +66,18 @@ def at_chosen_epochs(
 def given_models(
     cfg:ExperimentConfig, # the settings
     out:Path, # the run's folder
-    teacher:keras.Model|None=None, # a trained teacher given in Python, or None
+    teacher=None, # a trained teacher (a `keras.Model`), or a function (seed=None, name="teacher") -> an untrained one, given in Python; or None
     student=None, # a function (seed=None, name="student") -> an untrained student, or None
-) -> ExperimentConfig: # `cfg`, naming the saved files as its `teacher` and `student`
-    "A teacher and a student given in Python, saved in the run's folder and named as files: they then take the one path that `--teacher` and `--student` files take."
-    if teacher is not None:
-        if not isinstance(teacher, keras.Model): raise TypeError(f"teacher must be a trained keras.Model, got {type(teacher).__name__}")
+) -> ExperimentConfig: # `cfg`, naming the saved files (or the registered teacher architecture) as its `teacher` and `student`
+    "A teacher and a student given in Python, taken the one way the command line takes them: models saved in the run's folder as files, a teacher architecture registered under its name and architecture's fingerprint."
+    if isinstance(teacher, keras.Model):
         teacher.save(out / "given-teacher.keras")
         cfg = replace(cfg, teacher=str(out / "given-teacher.keras"))
+    elif teacher is not None:
+        if not callable(teacher): raise TypeError(f"teacher must be a trained keras.Model or a function (seed=None, name='teacher') -> an untrained one, got {type(teacher).__name__}")
+        name = f"{getattr(teacher, '__name__', 'teacher')}-{architecture_fingerprint(teacher(name='teacher'))}"   # a changed architecture is another teacher
+        TEACHERS[name] = Architecture(lambda seed=None, name="teacher", input_shape=None, n_classes=None, build=teacher: build(seed=seed, name=name))
+        cfg = replace(cfg, teacher=name)
     if student is not None:
         if not callable(student): raise TypeError(f"student must be a function (seed=None, name='student') -> an untrained model, got {type(student).__name__}")
         student(name="student").save(out / "given-student.keras")
@@ -84,7 +89,7 @@ def given_models(
 def run_experiment(
     cfg:ExperimentConfig=ExperimentConfig(), # the settings
     task:Task|None=None, # the data (`task_from_arrays`); None: `cfg.dataset`
-    teacher:keras.Model|None=None, # a trained teacher of your own, used as it is (as `--teacher PATH.keras`); None: `cfg.teacher`
+    teacher=None, # a trained teacher of your own, used as it is (as `--teacher PATH.keras`), or a function (seed=None, name="teacher") -> an untrained one the protocol trains; None: `cfg.teacher`
     student=None, # a function (seed=None, name="student") -> an untrained student of your own (as `--student PATH.keras`); None: `cfg.student`
 ) -> dict: # the content of results.json
     "Run the reference experiment and write its results, models and plots to `cfg.out` (prepared and locked meanwhile)."

@@ -126,9 +126,14 @@ def registered_builder(
 # %% ../nbs/04_models.ipynb #dfc044b2
 def is_model_file(teacher:str) -> bool: return str(teacher).endswith(".keras") # a `--teacher` that names a saved model, not an architecture
 
-class ModelChoices(tuple):
-    "The values `--teacher` (or `--student`) takes: a registered architecture, or the path of a model saved by Keras (`.keras`)."
-    def __contains__(self, value): return is_model_file(value) or tuple.__contains__(self, value)
+class ModelChoices:
+    "The values `--teacher` (or `--student`) takes: an architecture of `registry` (as it is when asked: entries added later count), one of `extra`, or the path of a model saved by Keras (`.keras`)."
+    def __init__(self,
+                 registry:dict, # `TEACHERS` or `STUDENTS`
+                 extra:tuple=(), # other values, e.g. "auto"
+                ): self.registry, self.extra = registry, tuple(extra)
+    def __contains__(self, value): return is_model_file(value) or value in self.extra or value in self.registry
+    def __iter__(self): return iter((*self.extra, *self.registry))
 
 class ModelFileError(ValueError):
     "A `--teacher` or `--student` file that cannot be used: missing, not a Keras model, or an architecture that cannot be rebuilt."

@@ -66,7 +66,7 @@ TASK_CHOSEN = ("teacher_shift", "view_shift")   # settings that may be left out 
 
 EPOCHS_LIMIT = (1, 10_000, "more epochs than that is a typo: a full-MNIST epoch takes minutes here")
 
-CHOICES = {"protocol": ("fair", "tutorial"), "teacher": ModelChoices(TEACHERS), "student": ModelChoices(("auto", *STUDENTS)), "teacher_mode": ("cached", "online"), "precision": PRECISIONS,
+CHOICES = {"protocol": ("fair", "tutorial"), "teacher": ModelChoices(TEACHERS), "student": ModelChoices(STUDENTS, ("auto",)), "teacher_mode": ("cached", "online"), "precision": PRECISIONS,
            "schedule": ("cosine", "constant"), "select": ("best_val", "last"), "strategy": STRATEGIES}   # setting -> the values it may take
 
 INTEGER_LIMITS = {   # name -> (least, most, why the most): each integer setting is bounded on both sides
