@@ -243,8 +243,7 @@ def load_dataset(
                                            for p in ("train", "test")]
     if verbose:
         how = " (source='auto': no Keras cache found)" if str(source) == "auto" and name == "embedded" else ""
-        kind = "images" if is_image_shape(x_train.shape[1:]) else "vectors"
-        print(f"data: {name}{how}: {len(x_train):,} train / {len(x_test):,} test {kind} of shape {x_train.shape[1:]}")
+        print(f"data: {name}{how}: {len(x_train):,} train / {len(x_test):,} test {input_kind(x_train.shape[1:])} of shape {x_train.shape[1:]}")
     return (x_train, y_train), (x_test, y_test)
 
 # %% ../nbs/03_data.ipynb #77a05481
