@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['RUN_TEACHER', 'PEER_STUDENT', 'ADDED_AT_DEFAULT', 'Arm', 'experiment_arms', 'training_order', 'RunTeacher',
-           'PeerStudent', 'TaskTeacher', 'teacher_source', 'ArmRuns', 'arm_run', 'student_runs', 'accuracies',
-           'best_scratch_student', 'other_teachers', 'students_key']
+           'PeerStudent', 'TaskTeacher', 'teacher_source', 'ArmRuns', 'ArmRun', 'arm_setup', 'arm_training',
+           'trains_together', 'arm_runs', 'student_runs', 'together_groups', 'accuracies', 'best_scratch_student',
+           'other_teachers', 'students_key']
 
 # %% ../nbs/07c_arms.ipynb #e23d024f
 from dataclasses import asdict, dataclass
@@ -18,12 +19,12 @@ from .distributed import strategy_for
 from .models import architecture_fingerprint, is_model_file, student_builder, teacher_members, tutorial_student, weights_fingerprint
 from .precision import precision_policy
 from .protocol import ExperimentConfig, arm_name
-from .runs import Checkpoint, cached_run, epochs_file, forget_without_epochs, load_epoch_weights, save_epoch_weights
+from .runs import Checkpoint, epochs_file, forget_without_epochs, load_epoch_weights, remove_checkpoint, save_epoch_weights, save_run, saved_run
 from .selection import at_epoch, best_epoch
 from .targets import TeacherOutputs, arm_batches, student_view_bank, transfer_task
 from .teachers import task_teacher
 from .terms import method_teacher, method_terms
-from .training import train_model
+from .training import Training, fit_training, prepare_training, train_together
 
 # %% ../nbs/07c_arms.ipynb #c537458e
 @dataclass(frozen=True)
@@ -119,33 +120,78 @@ class ArmRuns:
         return self.task_teachers[task]
 
 # %% ../nbs/07c_arms.ipynb #96918ca4
-def arm_run(
+@dataclass(frozen=True)
+class ArmRun:
+    "One (arm, seed) run of an experiment: where it is saved, what it depends on, and who teaches it (`arm_setup`)."
+    arm:Arm # the arm
+    seed:int # the seed
+    path:Path # where the run is saved (`cached_run`'s layout, its per-epoch weights beside it)
+    key:dict # what it depends on (`students_key`, the seed, the arm, and a teacher of its own)
+    checkpoint:Checkpoint # its checkpoint while it trains
+    source:object # its teacher (None for the scratch arm)
+    teacher_accuracy:dict|None # its teacher's accuracies, if the teacher is not the run's
+
+    @property
+    def name(self) -> str: return f"{self.arm.name}-seed{self.seed}" # the run's name (its files, its logs when trained together)
+
+def arm_setup(
     runs:ArmRuns, # the experiment's shared state
     arm:Arm, # the arm
     seed:int, # the seed
     key:dict, # what every student run depends on (`students_key`)
-) -> dict: # the run's record (with "teacher_accuracy" if its teacher is not the run's)
-    "Train (or reuse) `arm`'s student for `seed`, taught by the arm's teacher, its weights after every epoch saved beside it."
-    cfg = runs.cfg
-    print(f"[{arm.name} student, seed {seed + 1}/{cfg.seeds}] {arm.epochs} epochs")
+) -> ArmRun:
+    "Where `arm`'s run of `seed` is saved, its key, and its teacher (trained first if the arm's teacher is a task's)."
+    print(f"[{arm.name} student, seed {seed + 1}/{runs.cfg.seeds}] {arm.epochs} epochs")
     path = runs.students_dir / f"{arm.name}-seed{seed}"
     source, teacher_accuracy = arm.teacher.teach(runs, seed) if arm.distilled else (None, None)
     taught_by = {"taught_by": weights_fingerprint(source)} if arm.distilled and source is not runs.teacher else {}   # a teacher of its own: part of the run's key
     run_key = {**key, "seed": seed, "kind": arm.name, **taught_by}
-    checkpoint = Checkpoint(runs.students_dir / f"{arm.name}-seed{seed}-partial.npz", run_key)
-    def train_student():
-        with precision_policy(runs.precision), strategy_for(cfg.strategy).scope(): student = runs.build_student(seed=seed, name=arm.name)
-        terms = method_terms(arm.method, student, source, cfg.alpha, cfg.temperature) if arm.distilled else None
-        per_teacher = arm.distilled and any(t.per_teacher for t in terms)
-        data, outputs = (runs.taught, runs.taught_outputs) if arm.distilled else (runs.data, runs.outputs)   # a transfer set teaches the distilled
-        batches = arm_batches(data, cfg, seed, source, terms, runs.bank, outputs)
-        record = train_model(student, data, arm.epochs, cfg, batches, seed, runs.members if per_teacher else source,
-                             restore_best=False, keep_epochs=True, terms=terms, checkpoint=checkpoint)
-        save_epoch_weights(epochs_file(path), record.pop("epoch_weights"), run_key)
-        return student, record
     forget_without_epochs(path, run_key)
-    _, record = cached_run(path, run_key, train_student, checkpoint=checkpoint)
-    return record if teacher_accuracy is None else {**record, "teacher_accuracy": teacher_accuracy}
+    return ArmRun(arm, seed, path, run_key, Checkpoint(path.with_name(f"{path.name}-partial.npz"), run_key), source, teacher_accuracy)
+
+def arm_training(
+    runs:ArmRuns, # the experiment's shared state
+    run:ArmRun, # the run (`arm_setup`)
+) -> Training:
+    "The run's training, prepared: the seed's student (the same initial weights in every arm), its terms, its batches, its checkpoint restored."
+    cfg, arm = runs.cfg, run.arm
+    with precision_policy(runs.precision), strategy_for(cfg.strategy).scope(): student = runs.build_student(seed=run.seed, name=arm.name)
+    terms = method_terms(arm.method, student, run.source, cfg.alpha, cfg.temperature) if arm.distilled else None
+    per_teacher = arm.distilled and any(t.per_teacher for t in terms)
+    data, outputs = (runs.taught, runs.taught_outputs) if arm.distilled else (runs.data, runs.outputs)   # a transfer set teaches the distilled
+    batches = arm_batches(data, cfg, run.seed, run.source, terms, runs.bank, outputs)
+    return prepare_training(student, data, arm.epochs, cfg, batches, run.seed, runs.members if per_teacher else run.source,
+                            restore_best=False, keep_epochs=True, terms=terms, checkpoint=run.checkpoint)
+
+# %% ../nbs/07c_arms.ipynb #7a450d32
+def trains_together(
+    arm:Arm, # an arm
+    cfg:ExperimentConfig, # `strategy`, `augment`, `teacher_mode`
+) -> bool: # whether its runs may train in one program with other such runs (`train_together`)
+    "The one rule of which runs share a program: on one process, with batches fixed before training (no online teacher or augmentation), taught by the run's teacher or by none."
+    return cfg.strategy == "none" and not cfg.augment and cfg.teacher_mode == "cached" and (not arm.distilled or arm.teacher is RUN_TEACHER)
+
+def arm_runs(
+    runs:ArmRuns, # the experiment's shared state
+    pairs:list, # (arm, seed) pairs
+    key:dict, # what every student run depends on (`students_key`)
+) -> list: # one record per pair (with "teacher_accuracy" if its teacher is not the run's)
+    "Train (or reuse) the runs of `pairs`; those not saved yet with the same budget and progress as one program (`train_together`), each saved as if alone."
+    setups = [arm_setup(runs, arm, seed, key) for arm, seed in pairs]
+    records = {s.name: saved[1] for s in setups if (saved := saved_run(s.path, s.key))}
+    trainings = {s.name: arm_training(runs, s) for s in setups if s.name not in records}
+    groups = {}
+    for name, training in trainings.items():   # the same budget, progress and steps per epoch: one program
+        groups.setdefault((training.epochs, training.done, int(training.batches.cardinality())), []).append(name)
+    for names in groups.values():
+        if len(names) > 1: print(f"[students] {len(names)} runs trained together, as one program: {', '.join(names)}")
+        fitted = train_together([trainings[n] for n in names], names) if len(names) > 1 else [fit_training(trainings[names[0]], runs.cfg.strategy)]
+        for setup in (s for s in setups if s.name in names):
+            record = fitted[names.index(setup.name)]
+            save_epoch_weights(epochs_file(setup.path), record.pop("epoch_weights"), setup.key)
+            records[setup.name] = save_run(setup.path, setup.key, trainings[setup.name].model, record)[1]
+            remove_checkpoint(setup.checkpoint)
+    return [records[s.name] if s.teacher_accuracy is None else {**records[s.name], "teacher_accuracy": s.teacher_accuracy} for s in setups]
 
 # %% ../nbs/07c_arms.ipynb #f6e08f95
 def student_runs(
@@ -163,8 +209,21 @@ def student_runs(
     arms = experiment_arms(cfg, scratch)
     build_student = build_student or student_builder(cfg.student, data.input_shape, data.n_classes)
     runs = ArmRuns(data, cfg, teacher, out, precision, out / "students" if students_dir is None else students_dir, arms, build_student)
-    for arm, seed in training_order(arms, cfg.seeds): runs.records[arm.name].append(arm_run(runs, arm, seed, key))
+    for pairs in together_groups(training_order(arms, cfg.seeds), cfg):
+        for (arm, _), record in zip(pairs, arm_runs(runs, pairs, key)): runs.records[arm.name].append(record)
     return runs.records
+
+def together_groups(
+    order:list, # (arm, seed) pairs, in training order (`training_order`)
+    cfg:ExperimentConfig, # for `trains_together`
+) -> list: # lists of pairs: of the runs trained before the scratch runs end, and of those after, one list of all that may share a program, then every other run alone
+    "The training order cut into the groups `arm_runs` trains at once (`trains_together`); each arm's seeds stay in order."
+    groups = []
+    for later in (False, True):
+        phase = [(arm, seed) for arm, seed in order if arm.after_scratch == later]
+        shared = [pair for pair in phase if trains_together(pair[0], cfg)]
+        groups += ([shared] if shared else []) + [[pair] for pair in phase if pair not in shared]
+    return groups
 
 # %% ../nbs/07c_arms.ipynb #19ef0508
 def accuracies(record:dict) -> dict: return {k: record[k] for k in ("val_accuracy", "test_accuracy")} # a run's validation and test accuracy

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'RESULT_COLUMNS', 'COLORS', 'mean_std', 'summarize_runs', 'compare_students', 'spread_verdict',
-           'validation_check', 'model_label', 'pct', 'Column', 'chosen_text', 'markdown_table', 'results_markdown',
-           'settings_sentence', 'recipes_table', 'model_color', 'plot_patience', 'plot_accuracy', 'deployment_summary',
-           'write_results', 'experiment_results', 'add_deployment']
+           'validation_check', 'model_label', 'pct', 'Column', 'chosen_text', 'markdown_table', 'measured_speedups',
+           'results_markdown', 'settings_sentence', 'recipes_table', 'model_color', 'plot_patience', 'plot_accuracy',
+           'deployment_summary', 'write_results', 'experiment_results', 'add_deployment']
 
 # %% ../nbs/07e_results.ipynb #2c605f18
 import json
@@ -120,6 +120,15 @@ def markdown_table(
     line = lambda cells: "| " + " | ".join(cells) + " |"
     return "\n".join([line(c.header for c in columns), "|" + "|".join("---:" if c.right else "---" for c in columns) + "|", *map(line, rows)])
 
+# %% ../nbs/07e_results.ipynb #d48a3e69
+def measured_speedups(
+    precision:dict, # results.json's "precision"
+) -> str: # e.g. " (bfloat16 measured at 1.12x (teacher), 0.95x (student) the speed of float32)", or "" where nothing was timed
+    "What `--precision auto` measured before it chose, as a parenthesis for the results' settings."
+    speedups = precision.get("speedups") or {}
+    if not speedups: return ""
+    return " (bfloat16 measured at " + ", ".join(f"{s:.2f}x ({m})" for m, s in speedups.items()) + " the speed of float32)"
+
 # %% ../nbs/07e_results.ipynb #98c3a609
 def results_markdown(
     results:dict, # the content of results.json
@@ -163,7 +172,7 @@ def settings_sentence(
             f"protocol: {cfg['protocol']}; {teacher}{shifts}; alpha = {cfg['alpha']}, "
             f"T = {cfg['temperature']}{chosen}; {cfg['schedule']} learning rate (Adam {cfg['learning_rate']}), batch {cfg['batch_size']}; "
             f"students: {views}{student}; epoch kept: {'best on validation' if cfg['select'] == 'best_val' else 'the last'}; "
-            f"precision {results['precision']['name']}.")
+            f"precision {results['precision']['name']}{measured_speedups(results['precision'])}.")
 
 # %% ../nbs/07e_results.ipynb #90012f21
 def recipes_table(

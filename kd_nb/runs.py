@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['Checkpoint', 'kept_epoch_file', 'run_id', 'changing_variables', 'remove_checkpoint', 'EpochCheckpoint', 'resume_from',
-           'read_record', 'cached_record', 'cached_run', 'DamagedRun', 'epochs_file', 'save_epoch_weights',
-           'load_epoch_weights', 'forget_without_epochs', 'OutputError', 'prepare_out', 'out_lock', 'holds_out_lock']
+           'read_record', 'write_record', 'cached_record', 'cached_run', 'saved_run', 'save_run', 'DamagedRun',
+           'epochs_file', 'save_epoch_weights', 'load_epoch_weights', 'forget_without_epochs', 'OutputError',
+           'prepare_out', 'out_lock', 'holds_out_lock']
 
 # %% ../nbs/06d_runs.ipynb #332d48df
 import contextlib
@@ -99,6 +100,8 @@ def read_record(path:Path, key:dict) -> dict|None: # the record saved at `path` 
     return saved if isinstance(saved, dict) and saved.get("key") == key else None
 
 # %% ../nbs/06d_runs.ipynb #fcfa309b
+def write_record(path:Path, record:dict): write_atomic(path, lambda p: p.write_text(json.dumps(record, indent=1))) # a JSON record, atomically
+
 def cached_record(
     path:Path, # the .json file
     key:dict, # what the record depends on
@@ -108,7 +111,7 @@ def cached_record(
     saved = read_record(path, key)
     if saved is not None: return saved
     record = {**compute(), "key": key}
-    write_atomic(path, lambda p: p.write_text(json.dumps(record, indent=1)))
+    write_record(path, record)
     return record
 
 # %% ../nbs/06d_runs.ipynb #285404c2
@@ -120,29 +123,42 @@ def cached_run(
     checkpoint:Checkpoint|None=None, # the run's checkpoint (`train_model`), removed once its record is written (or a saved run reused)
 ): # (model, record)
     "Run `run()` and save its model and record at `path`, or load them if a run with the same `key` is saved there."
-    model, record = _cached_run(path, key, run, verbose)
+    model, record = saved_run(path, key, verbose) or save_run(path, key, *run())
     if checkpoint: remove_checkpoint(checkpoint)   # only now: a kill before this point resumes from the checkpoint
     return model, record
 
-def _cached_run(path, key, run, verbose):
+def saved_run(
+    path:Path, # where the run is saved (as `cached_run` saves it)
+    key:dict, # what the run depends on
+    verbose:bool=True, # say when a saved run is reused
+): # (model, record) of the run saved there with `key`, or None: not saved, another run's, or damaged (said in one line)
+    "The run saved at `path` with `key`, if its model loads and is the one its record names."
     record_path, model_path = path.with_suffix(".json"), path.with_suffix(".keras")
-    save_record = lambda record: write_atomic(record_path, lambda p: p.write_text(json.dumps(record, indent=1)))
     saved = read_record(record_path, key)
-    if saved is not None and model_path.is_file():
-        try: model = keras.saving.load_model(model_path)
-        except Exception as e: print(f"{path.name}: the saved model cannot be loaded ({type(e).__name__}); running again")
-        else:
-            found = weights_fingerprint(model)
-            if saved.get("weights_fingerprint", found) == found:
-                if verbose: print(f"{path.name}: reusing the run saved in {model_path}")
-                if "weights_fingerprint" not in saved:   # a record from before fingerprints were kept gets its model's now
-                    saved = {**saved, "weights_fingerprint": found}; save_record(saved)
-                return model, saved
-            print(f"{path.name}: the saved model is not the one this run recorded (replaced or changed); running again")
-    model, record = run()
+    if saved is None or not model_path.is_file(): return None
+    try: model = keras.saving.load_model(model_path)
+    except Exception as e:
+        print(f"{path.name}: the saved model cannot be loaded ({type(e).__name__}); running again")
+        return None
+    found = weights_fingerprint(model)
+    if saved.get("weights_fingerprint", found) != found:
+        print(f"{path.name}: the saved model is not the one this run recorded (replaced or changed); running again")
+        return None
+    if verbose: print(f"{path.name}: reusing the run saved in {model_path}")
+    if "weights_fingerprint" not in saved:   # a record from before fingerprints were kept gets its model's now
+        saved = {**saved, "weights_fingerprint": found}; write_record(record_path, saved)
+    return model, saved
+
+def save_run(
+    path:Path, # where the run is saved
+    key:dict, # what the run depends on
+    model:keras.Model, # the run's model
+    record:dict, # its record (JSON-able)
+) -> tuple: # (model, the record as saved: with its key and the model's weights fingerprint)
+    "Save a finished run: its model, then its record (last: a record marks a complete run)."
     record = {**record, "key": key, "weights_fingerprint": weights_fingerprint(model)}
-    write_atomic(model_path, model.save)
-    save_record(record)   # last: marks a complete run
+    write_atomic(path.with_suffix(".keras"), model.save)
+    write_record(path.with_suffix(".json"), record)
     return model, record
 
 # %% ../nbs/06d_runs.ipynb #1d771d15

@@ -16,10 +16,11 @@ import numpy as np
 import keras
 
 from .data import Task, experiment_data, relabelled
-from .distributed import strategy_for
+from .distributed import strategy_for, worker_of
 from .distiller import known_input_shape
 from .models import TEACHERS, ensemble, is_model_file, load_model_file, registered_builder, student_builder, weights_fingerprint
-from .precision import choose_precision, precision_policy
+from .measured_precision import measured_precision
+from .precision import precision_policy
 from .protocol import ExperimentConfig, check_methods_apply, task_settings
 from .runs import Checkpoint, cached_run
 from .targets import shift_batches
@@ -171,14 +172,17 @@ def data_and_teacher(
 ) -> RunStart:
     "The steps every run on the protocol starts with (the experiment, the sweep, the dark-knowledge test): the data split, the settings for it, the precision, the teacher."
     data = experiment_data(cfg) if task is None else task
-    cfg, precision = task_settings(cfg, data), choose_precision(cfg.precision)
-    print(f"[precision] {precision.name}: {precision.reason}")
+    cfg = task_settings(cfg, data)
     build_student = student_builder(cfg.student, data.input_shape, data.n_classes)
     if is_model_file(cfg.student): check_model_fits(build_student(name="student"), data, cfg.student, "--student")
     given = None
     if is_model_file(cfg.teacher):   # loaded once: checked, then used as it is
         with strategy_for(cfg.strategy).scope(): given = check_model_fits(load_model_file(cfg.teacher), data, cfg.teacher)
     check_methods_apply(cfg, data, build_student, given)
+    trained = {"student": build_student, **({} if given else {"teacher": registered_builder(cfg.teacher, TEACHERS, data.input_shape, data.n_classes)})}
+    batch = [a[:cfg.batch_size] for a in data.train]
+    precision = measured_precision(cfg.precision, trained, *batch, workers=worker_of(strategy_for(cfg.strategy))[1])
+    print(f"[precision] {precision.name}: {precision.reason}")
     teacher, teacher_rec = train_teachers(data, cfg, out, precision, given=given)
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
     return RunStart(cfg, data, precision, teacher, teacher_rec, build_student)

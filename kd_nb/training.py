@@ -4,12 +4,15 @@
 
 # %% auto #0
 __all__ = ['learning_rate', 'compile_classifier', 'logits_of', 'accuracy', 'evaluate_classifier', 'EpochAccuracy',
-           'TrainingDiverged', 'StopOnNonFinite', 'fit_verbosity', 'train_model']
+           'TrainingDiverged', 'StopOnNonFinite', 'fit_verbosity', 'Training', 'prepare_training', 'skip_finished',
+           'finish_training', 'train_model', 'fit_training', 'TrainedTogether', 'build_for_steps', 'MemberCallbacks',
+           'train_together']
 
 # %% ../nbs/06e_training.ipynb #e3174515
 import contextlib
 import sys
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import keras
@@ -143,6 +146,75 @@ def fit_verbosity() -> int:
     return 1 if sys.stdout.isatty() else 2
 
 # %% ../nbs/06e_training.ipynb #889c4750
+@dataclass
+class Training:
+    "One model's training, set up (`prepare_training`): what `fit` runs, and what its record is made of (`finish_training`)."
+    model:keras.Model # the model trained (the student inside a `Distiller`, or the classifier)
+    trainer:keras.Model # the compiled model `fit` is called on
+    batches:tf.data.Dataset # its training batches
+    track:EpochAccuracy # its per-epoch measurements and the epoch kept
+    callbacks:list # its callbacks: non-finite loss, the tracker, the checkpoint
+    epochs:int # the budget
+    done:int # epochs already finished (restored from the checkpoint)
+    past_logs:list # their logs
+    data:object # the data (its test split is evaluated at the end)
+    evaluate_test:bool # evaluate the kept weights on the test set
+    keep_epochs:bool # return every epoch's weights
+
+def prepare_training(
+    model:keras.Model, # the model to train (a student or the teacher)
+    data:dict, # from `experiment_data`
+    epochs:int, # training epochs
+    cfg:ExperimentConfig, # batch size, learning rate and schedule, selection, and for distillation alpha and temperature
+    batches:tf.data.Dataset|None=None, # the training batches; None: `training_batches(data, cfg, seed, ...)`
+    seed:int=0, # seed of the batch order
+    teacher:keras.Model|None=None, # if given, distill from it; else train on the labels alone
+    track_test:bool=True, # also record the test accuracy of every epoch (for the patience curves; never used to choose)
+    evaluate_test:bool=True, # evaluate the kept weights on the test set (False while choosing settings)
+    restore_best:bool|None=None, # keep the best validation epoch's weights; None: if `cfg.select == "best_val"`
+    keep_epochs:bool=False, # return the weights after every epoch too (`record["epoch_weights"]`, not JSON-able)
+    terms:list|None=None, # the objective's terms when `teacher` is given; None: KD with `cfg.alpha` and `cfg.temperature`
+    checkpoint:Checkpoint|None=None, # save every epoch there, and resume from it if it holds this run's epochs
+) -> Training:
+    "Compile `model` (in a `Distiller` if a teacher is given), make its batches, tracker and callbacks, and restore its checkpoint."
+    keras.utils.set_random_seed(seed)
+    lr, strategy = learning_rate(cfg, epochs, len(data.train[1])), strategy_for(cfg.strategy)
+    with strategy.scope():   # the trainer's variables (optimizer, terms' parts, metrics) are the strategy's
+        if teacher is None: trainer = compile_classifier(model, lr)
+        else:
+            terms = method_terms("kd", model, teacher, cfg.alpha, cfg.temperature) if terms is None else terms
+            trainer = Distiller(model, teacher, terms=terms)
+            trainer.compile(optimizer=keras.optimizers.Adam(lr))
+    batches = training_batches(data, cfg, seed, teacher if cfg.augment else None) if batches is None else batches
+    track = EpochAccuracy(model, {"val": data.val, **({"test": data.test} if track_test else {})},
+                          restore_best=cfg.select == "best_val" if restore_best is None else restore_best, keep_epochs=keep_epochs,
+                          population=data.train[0])
+    done, past_logs = resume_from(checkpoint, trainer, track) if checkpoint else (0, [])
+    callbacks = [StopOnNonFinite(model.name), track, *([EpochCheckpoint(checkpoint, trainer, track, past_logs)] if checkpoint else [])]
+    return Training(model, trainer, batches, track, callbacks, epochs, done, past_logs, data, evaluate_test, keep_epochs)
+
+def skip_finished(
+    batches:tf.data.Dataset, # a run's training batches
+    done:int, # its finished epochs
+):
+    "Run the input pipeline through the finished epochs, so the next epoch sees the shuffles (and views) it would have seen."
+    for _ in range(FIT_PASSES_PER_EPOCH * done):
+        for _ in batches: pass
+
+def finish_training(
+    run:Training, # the training, fitted
+    history:dict, # its `fit` logs: name -> one value per epoch trained now
+    seconds:float, # the training time
+) -> dict: # {"best_epoch", "val_accuracy", "test_accuracy", "test_loss", "train_seconds", "history"} (and "epoch_weights")
+    "The record of a fitted training: the epoch kept, its accuracies, the per-epoch curves (restored epochs first), the time."
+    logs = {k: [l.get(k) for l in run.past_logs] + list(history.get(k, [])) for k in set(history) | {k for l in run.past_logs for k in l}}
+    test = evaluate_classifier(run.model, *run.data.test) if run.evaluate_test else {"accuracy": None, "loss": None}
+    track = run.track
+    record = {"best_epoch": track.best_epoch, "val_accuracy": track.curves["val_accuracy"][track.best_epoch - 1],
+              "test_accuracy": test["accuracy"], "test_loss": test["loss"], "train_seconds": seconds,
+              "history": {**{k: [float(v) for v in vs] for k, vs in logs.items()}, **track.curves}}
+    return {**record, "epoch_weights": track.epoch_weights} if run.keep_epochs else record
+
 def train_model(
     model:keras.Model, # the model to train (a student or the teacher)
     data:dict, # from `experiment_data`
@@ -159,31 +231,98 @@ def train_model(
     checkpoint:Checkpoint|None=None, # save every epoch there, and resume from it if it holds this run's epochs
 ) -> dict: # {"best_epoch", "val_accuracy", "test_accuracy", "test_loss", "train_seconds", "history"}
     "Train `model` (distilled from `teacher` if given), keep the best validation epoch or the last, and evaluate it."
-    keras.utils.set_random_seed(seed)
-    lr, strategy = learning_rate(cfg, epochs, len(data.train[1])), strategy_for(cfg.strategy)
-    with strategy.scope():   # the trainer's variables (optimizer, terms' parts, metrics) are the strategy's
-        if teacher is None: trainer = compile_classifier(model, lr)
-        else:
-            terms = method_terms("kd", model, teacher, cfg.alpha, cfg.temperature) if terms is None else terms
-            trainer = Distiller(model, teacher, terms=terms)
-            trainer.compile(optimizer=keras.optimizers.Adam(lr))
-    batches = training_batches(data, cfg, seed, teacher if cfg.augment else None) if batches is None else batches
-    track = EpochAccuracy(model, {"val": data.val, **({"test": data.test} if track_test else {})},
-                          restore_best=cfg.select == "best_val" if restore_best is None else restore_best, keep_epochs=keep_epochs,
-                          population=data.train[0])
-    done, past_logs = resume_from(checkpoint, trainer, track) if checkpoint else (0, [])
-    callbacks = [StopOnNonFinite(model.name), track, *([EpochCheckpoint(checkpoint, trainer, track, past_logs)] if checkpoint else [])]
+    return fit_training(prepare_training(model, data, epochs, cfg, batches, seed, teacher, track_test, evaluate_test, restore_best,
+                                         keep_epochs, terms, checkpoint), cfg.strategy)
+
+def fit_training(
+    run:Training, # a prepared training (`prepare_training`)
+    strategy:str="none", # the run's strategy (`strategy_for`)
+) -> dict: # its record (`finish_training`)
+    "Fit one prepared training (from its checkpoint's epoch on) and make its record."
     start = time.perf_counter()
-    if cfg.strategy == "none":
-        for _ in range(FIT_PASSES_PER_EPOCH * done):
-            for _ in batches: pass   # the input pipeline through the finished epochs: the same shuffles and views next
-        history = trainer.fit(batches, epochs=epochs, initial_epoch=done, shuffle=False, verbose=fit_verbosity(),   # batches are shuffled
-                              callbacks=callbacks)
-    else: history = distributed_fit(trainer, batches, epochs, strategy, callbacks, initial_epoch=done, verbose=fit_verbosity())
-    seconds = time.perf_counter() - start
-    logs = {k: [l.get(k) for l in past_logs] + list(history.history.get(k, [])) for k in set(history.history) | {k for l in past_logs for k in l}}
-    test = evaluate_classifier(model, *data.test) if evaluate_test else {"accuracy": None, "loss": None}
-    record = {"best_epoch": track.best_epoch, "val_accuracy": track.curves["val_accuracy"][track.best_epoch - 1],
-              "test_accuracy": test["accuracy"], "test_loss": test["loss"], "train_seconds": seconds,
-              "history": {**{k: [float(v) for v in vs] for k, vs in logs.items()}, **track.curves}}
-    return {**record, "epoch_weights": track.epoch_weights} if keep_epochs else record
+    if strategy == "none":
+        skip_finished(run.batches, run.done)
+        history = run.trainer.fit(run.batches, epochs=run.epochs, initial_epoch=run.done, shuffle=False, verbose=fit_verbosity(),   # batches are shuffled
+                                  callbacks=run.callbacks)
+    else: history = distributed_fit(run.trainer, run.batches, run.epochs, strategy_for(strategy), run.callbacks, initial_epoch=run.done, verbose=fit_verbosity())
+    return finish_training(run, history.history, time.perf_counter() - start)
+
+# %% ../nbs/06e_training.ipynb #c019db67
+class TrainedTogether(keras.Model):
+    "Several compiled trainers stepped as one program: each its own batch, loss, gradients and optimizer, so each trains as it would alone."
+    def __init__(self,
+                 trainers:list, # compiled models (classifiers or `Distiller`s), built, with built optimizers (`build_for_steps`)
+                 names:list, # one name per trainer: its logs are "name/loss", "name/accuracy", ...
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.trainers, self.names = list(trainers), list(names)
+        self.built = True
+
+    def train_step(self, data): # data: one batch per trainer, in order
+        steps = []
+        with tf.GradientTape() as tape:
+            total = 0.0
+            for trainer, batch in zip(self.trainers, data):
+                x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(batch)
+                y_pred = trainer(x, training=True)
+                loss = trainer._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+                trainer._loss_tracker.update_state(loss, sample_weight=tf.shape(tf.nest.flatten(x)[0])[0])
+                total += trainer.optimizer.scale_loss(loss)
+                steps.append((x, y, y_pred, sample_weight))
+        weights = [trainer.trainable_weights for trainer in self.trainers]
+        gradients, logs, start = tape.gradient(total, [w for ws in weights for w in ws]), {}, 0
+        for trainer, ws, name, (x, y, y_pred, sample_weight) in zip(self.trainers, weights, self.names, steps):
+            trainer.optimizer.apply_gradients(zip(gradients[start:start + len(ws)], ws)); start += len(ws)
+            logs |= {f"{name}/{k}": v for k, v in trainer.compute_metrics(x, y, y_pred, sample_weight=sample_weight).items()}
+        return logs
+
+    def reset_metrics(self):
+        for trainer in self.trainers: trainer.reset_metrics()
+
+# %% ../nbs/06e_training.ipynb #5e4a51b3
+def build_for_steps(
+    run:Training, # a prepared training (`prepare_training`)
+):
+    "Build what `fit` would build before a member's first step: its layers, loss and metrics (from the batches' shapes) and its optimizer."
+    run.trainer._symbolic_build(data_batch=run.batches.element_spec)   # shapes only: reading a batch would move the pipeline's shuffles on
+    run.trainer.optimizer.build(run.trainer.trainable_variables)
+
+# %% ../nbs/06e_training.ipynb #8cc2392e
+class MemberCallbacks(keras.callbacks.Callback):
+    "One member's callbacks in a `TrainedTogether` fit: its own events, with its own logs (\"name/loss\" read as \"loss\")."
+    def __init__(self,
+                 name:str, # the member's name in the logs
+                 trainer:keras.Model, # its trainer (the callbacks' model)
+                 callbacks:list, # its callbacks (`Training.callbacks`)
+                ):
+        super().__init__()
+        self.name, self.callbacks = name, list(callbacks)
+        for callback in self.callbacks: callback.set_model(trainer)
+
+    def own(self, logs) -> dict: return {k.split("/", 1)[1]: v for k, v in (logs or {}).items() if k.split("/", 1)[0] == self.name}
+    def on_train_begin(self, logs=None): [c.on_train_begin(self.own(logs)) for c in self.callbacks]
+    def on_epoch_begin(self, epoch, logs=None): [c.on_epoch_begin(epoch, self.own(logs)) for c in self.callbacks]
+    def on_train_batch_end(self, batch, logs=None): [c.on_train_batch_end(batch, self.own(logs)) for c in self.callbacks]
+    def on_epoch_end(self, epoch, logs=None): [c.on_epoch_end(epoch, self.own(logs)) for c in self.callbacks]
+    def on_train_end(self, logs=None): [c.on_train_end(self.own(logs)) for c in self.callbacks]
+
+# %% ../nbs/06e_training.ipynb #f05ee3fe
+def train_together(
+    runs:list, # prepared trainings (`prepare_training`) with the same budget, finished epochs and steps per epoch, on one process
+    names:list, # one name per run, distinct (the joint logs' prefixes)
+) -> list: # one record per run, as `train_model` gives it; each run's time is its share of the joint time
+    "Fit several prepared trainings as one program (`TrainedTogether`); each trains, checkpoints and is recorded as it would be alone."
+    if len({(r.epochs, r.done, int(r.batches.cardinality())) for r in runs}) > 1:
+        raise ValueError("runs trained together need the same epochs, finished epochs and steps per epoch: "
+                         + ", ".join(f"{n}: {r.epochs} epochs, {r.done} done, {int(r.batches.cardinality())} steps" for n, r in zip(names, runs)))
+    for run in runs:
+        build_for_steps(run)
+        skip_finished(run.batches, run.done)
+    joint = TrainedTogether([r.trainer for r in runs], names, name="trained_together")
+    joint.compile(optimizer=None)
+    start = time.perf_counter()
+    history = joint.fit(tf.data.Dataset.zip(tuple(r.batches for r in runs)), epochs=runs[0].epochs, initial_epoch=runs[0].done,
+                        shuffle=False, verbose=fit_verbosity(), callbacks=[MemberCallbacks(n, r.trainer, r.callbacks) for n, r in zip(names, runs)])
+    share = (time.perf_counter() - start) / len(runs)
+    own = lambda name: {k.split("/", 1)[1]: v for k, v in history.history.items() if k.split("/", 1)[0] == name}
+    return [finish_training(run, own(name), share) for run, name in zip(runs, names)]
