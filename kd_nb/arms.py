@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['RUN_TEACHER', 'PEER_STUDENT', 'ADDED_AT_DEFAULT', 'Arm', 'experiment_arms', 'training_order', 'RunTeacher',
            'PeerStudent', 'TaskTeacher', 'teacher_source', 'ArmRuns', 'ArmRun', 'arm_setup', 'arm_training',
-           'trains_together', 'arm_runs', 'student_runs', 'together_groups', 'accuracies', 'best_scratch_student',
-           'other_teachers', 'students_key']
+           'trains_together', 'arm_runs', 'student_runs', 'accuracies', 'best_scratch_student', 'other_teachers',
+           'students_key']
 
 # %% ../nbs/07c_arms.ipynb #e23d024f
 from dataclasses import asdict, dataclass
@@ -172,26 +172,28 @@ def trains_together(
     return cfg.strategy == "none" and not cfg.augment and cfg.teacher_mode == "cached" and (not arm.distilled or arm.teacher is RUN_TEACHER)
 
 def arm_runs(
-    runs:ArmRuns, # the experiment's shared state
-    pairs:list, # (arm, seed) pairs
-    key:dict, # what every student run depends on (`students_key`)
-) -> list: # one record per pair (with "teacher_accuracy" if its teacher is not the run's)
-    "Train (or reuse) the runs of `pairs`; those not saved yet with the same budget and progress as one program (`train_together`), each saved as if alone."
-    setups = [arm_setup(runs, arm, seed, key) for arm, seed in pairs]
-    records = {s.name: saved[1] for s in setups if (saved := saved_run(s.path, s.key))}
-    trainings = {s.name: arm_training(runs, s) for s in setups if s.name not in records}
-    groups = {}
-    for name, training in trainings.items():   # the same budget, progress and steps per epoch: one program
-        groups.setdefault((training.epochs, training.done, int(training.batches.cardinality())), []).append(name)
-    for names in groups.values():
-        if len(names) > 1: print(f"[students] {len(names)} runs trained together, as one program: {', '.join(names)}")
-        fitted = train_together([trainings[n] for n in names], names) if len(names) > 1 else [fit_training(trainings[names[0]], runs.cfg.strategy)]
-        for setup in (s for s in setups if s.name in names):
-            record = fitted[names.index(setup.name)]
-            save_epoch_weights(epochs_file(setup.path), record.pop("epoch_weights"), setup.key)
-            records[setup.name] = save_run(setup.path, setup.key, trainings[setup.name].model, record)[1]
-            remove_checkpoint(setup.checkpoint)
-    return [records[s.name] if s.teacher_accuracy is None else {**records[s.name], "teacher_accuracy": s.teacher_accuracy} for s in setups]
+    jobs:list, # (runs, arm, seed, key): the experiment's shared state (`ArmRuns`), the arm, the seed, what every student run depends on (`students_key`)
+) -> list: # one record per job (with "teacher_accuracy" if its teacher is not the run's)
+    "Train (or reuse) the runs of `jobs`, each saved as if alone: those not saved yet that may share a program (`trains_together`) with the same budget, progress and steps per epoch as one (`train_together`), every other alone."
+    setups = [arm_setup(runs, arm, seed, key) for runs, arm, seed, key in jobs]
+    labels = [s.name if sum(t.name == s.name for t in setups) == 1 else f"{s.path.parent.name}-{s.name}" for s in setups]   # distinct names in the logs
+    records = {i: saved[1] for i, s in enumerate(setups) if (saved := saved_run(s.path, s.key))}
+    todo = [i for i in range(len(jobs)) if i not in records]
+    shared = [i for i in todo if trains_together(setups[i].arm, jobs[i][0].cfg)]
+    trainings, groups = {i: arm_training(jobs[i][0], setups[i]) for i in shared}, {}
+    for i in shared: groups.setdefault((trainings[i].epochs, trainings[i].done, int(trainings[i].batches.cardinality())), []).append(i)
+    for group in [*groups.values(), *([i] for i in todo if i not in shared)]:
+        if len(group) > 1:
+            print(f"[students] {len(group)} runs trained together, as one program: {', '.join(labels[i] for i in group)}")
+            fitted = train_together([trainings[i] for i in group], [labels[i] for i in group])
+        else:
+            if group[0] not in trainings: trainings[group[0]] = arm_training(jobs[group[0]][0], setups[group[0]])   # prepared just before it trains, as alone
+            fitted = [fit_training(trainings[group[0]], jobs[group[0]][0].cfg.strategy)]
+        for i, record in zip(group, fitted):
+            save_epoch_weights(epochs_file(setups[i].path), record.pop("epoch_weights"), setups[i].key)
+            records[i] = save_run(setups[i].path, setups[i].key, trainings[i].model, record)[1]
+            remove_checkpoint(setups[i].checkpoint)
+    return [records[i] if s.teacher_accuracy is None else {**records[i], "teacher_accuracy": s.teacher_accuracy} for i, s in enumerate(setups)]
 
 # %% ../nbs/07c_arms.ipynb #f6e08f95
 def student_runs(
@@ -209,21 +211,11 @@ def student_runs(
     arms = experiment_arms(cfg, scratch)
     build_student = build_student or student_builder(cfg.student, data.input_shape, data.n_classes)
     runs = ArmRuns(data, cfg, teacher, out, precision, out / "students" if students_dir is None else students_dir, arms, build_student)
-    for pairs in together_groups(training_order(arms, cfg.seeds), cfg):
-        for (arm, _), record in zip(pairs, arm_runs(runs, pairs, key)): runs.records[arm.name].append(record)
+    order = training_order(arms, cfg.seeds)
+    for later in (False, True):   # the runs taught by scratch students after those students
+        pairs = [(arm, seed) for arm, seed in order if arm.after_scratch == later]
+        for (arm, _), record in zip(pairs, arm_runs([(runs, arm, seed, key) for arm, seed in pairs])): runs.records[arm.name].append(record)
     return runs.records
-
-def together_groups(
-    order:list, # (arm, seed) pairs, in training order (`training_order`)
-    cfg:ExperimentConfig, # for `trains_together`
-) -> list: # lists of pairs: of the runs trained before the scratch runs end, and of those after, one list of all that may share a program, then every other run alone
-    "The training order cut into the groups `arm_runs` trains at once (`trains_together`); each arm's seeds stay in order."
-    groups = []
-    for later in (False, True):
-        phase = [(arm, seed) for arm, seed in order if arm.after_scratch == later]
-        shared = [pair for pair in phase if trains_together(pair[0], cfg)]
-        groups += ([shared] if shared else []) + [[pair] for pair in phase if pair not in shared]
-    return groups
 
 # %% ../nbs/07c_arms.ipynb #19ef0508
 def accuracies(record:dict) -> dict: return {k: record[k] for k in ("val_accuracy", "test_accuracy")} # a run's validation and test accuracy

@@ -96,7 +96,7 @@ def run_experiment(
     strategy, start = strategy_for(cfg.strategy), time.perf_counter()
     out = worker_out(cfg.out, strategy)   # the run's folder; a folder of its own inside it for each worker but the chief
     cfg, data, precision, teacher, teacher_rec, build_student = data_and_teacher(check_config(given_models(cfg, out, teacher, student)), out, task)
-    cfg, tuning = choose_kd_setting(data, cfg, teacher, out, precision)
+    cfg, tuning = choose_kd_setting(data, cfg, teacher, out, precision, build_student)
     runs = student_runs(data, cfg, teacher, out, students_key(cfg, data, teacher, precision, build_student), precision, build_student=build_student)
     others = other_teachers(cfg, runs)
     runs, students = at_chosen_epochs(runs, cfg.select, out / "students", build_student)

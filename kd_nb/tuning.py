@@ -11,7 +11,8 @@ import keras
 import shutil
 from dataclasses import replace
 
-from .arms import student_runs, students_key
+from .arms import ArmRuns, arm_runs, experiment_arms, students_key
+from .models import student_builder
 from .protocol import ExperimentConfig
 from .selection import best_on_validation, validation_score
 from .utils import write_atomic
@@ -32,17 +33,20 @@ def choose_kd_setting(
     teacher:keras.Model, # the trained teacher
     out:Path, # output directory (the candidates' runs go to `out / "tuning"`)
     precision, # the `Precision` to build and train in
+    build_student=None, # function (seed=None, name=...) -> an untrained student; None: `cfg.student`'s (`student_builder`)
 ) -> tuple: # (`cfg` with alpha and temperature set, {"candidates": [...], "chosen": {...}} or None if nothing was open)
     "Choose alpha and T on validation: a distilled student (seed 0, the full budget) per candidate; the best one's run becomes the distilled arm's seed 0."
     candidates = kd_candidates(cfg)
     if len(candidates) == 1: return replace(cfg, alpha=candidates[0][0], temperature=candidates[0][1]), None
     folder = lambda alpha, temperature: out / "tuning" / f"alpha{alpha:g}-T{temperature:g}"   # where a candidate's run is saved
-    records = {}
-    for alpha, temperature in candidates:
-        print(f"[choosing alpha and T on validation] alpha = {alpha}, T = {temperature:g}: distilled student, seed 1")
-        candidate = replace(cfg, alpha=alpha, temperature=temperature, methods=("kd",), seeds=1)
-        records[alpha, temperature] = student_runs(data, candidate, teacher, out, students_key(candidate, data, teacher, precision),
-                                                   precision, students_dir=folder(alpha, temperature), scratch=False)["distilled"][0]
+    print("[choosing alpha and T on validation] " + ", ".join(f"alpha = {a}, T = {t:g}" for a, t in candidates) + ": a distilled student each, seed 1")
+    settings = {c: replace(cfg, alpha=c[0], temperature=c[1], methods=("kd",), seeds=1) for c in candidates}
+    jobs = []
+    for c, candidate in settings.items():
+        [arm] = experiment_arms(candidate, scratch=False)
+        runs = ArmRuns(data, candidate, teacher, out, precision, folder(*c), [arm], build_student or student_builder(cfg.student, data.input_shape, data.n_classes))
+        jobs.append((runs, arm, 0, students_key(candidate, data, teacher, precision, build_student)))
+    records = dict(zip(candidates, arm_runs(jobs)))   # trained together where they can (`arm_runs`)
     best = best_on_validation(records)
     for name in ("distilled-seed0.keras", "distilled-seed0-epochs.npz", "distilled-seed0-epochs.npz.fingerprint", "distilled-seed0.json"):   # the record last: it marks a complete run
         write_atomic(out / "students" / name, lambda p: shutil.copyfile(folder(*best) / name, p))
