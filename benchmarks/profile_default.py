@@ -7,6 +7,8 @@ the students' floating-point operations per training step from their layers (3x 
 pass of about twice its cost).
 
     python benchmarks/profile_default.py [kd_experiment options ...] > benchmarks/results/profile_default/profile.md   # progress on stderr
+
+With `--out DIR` the run is made in DIR (new or empty) and kept there; without it, in a temporary folder.
 """
 import contextlib
 import json
@@ -26,6 +28,7 @@ from kd_nb.models import student_builder
 from kd_nb.deploy import machine_info
 
 STAGES = [(teachers, "experiment_data", "data: load, check, split"), (teachers, "check_methods_apply", "methods checked on the task's models"),
+          (teachers, "measured_precision", "precision: bfloat16 timed against float32 (once per machine, then read)"),
           (teachers, "train_teachers", "teacher: train (and measure its batch-norm statistics)"),
           (experiment, "choose_kd_setting", "alpha and T chosen on validation (seed-0 students)"),
           (experiment, "student_runs", "students: every arm, every seed"), (experiment, "at_chosen_epochs", "students read at the chosen epoch"),
@@ -71,7 +74,9 @@ def timed_once(f) -> float:
 
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory() as tmp:
+    given = experiment_parser().parse_args(sys.argv[1:]).out   # --out DIR: run into DIR (new or empty) and keep the run there
+    if given and Path(given).exists() and any(Path(given).iterdir()): sys.exit(f"{given} is not empty: the profile times a fresh run")
+    with (contextlib.nullcontext(given) if given else tempfile.TemporaryDirectory()) as tmp:
         cfg = config_from_args(experiment_parser().parse_args([*sys.argv[1:], "--out", tmp]))
         seconds = {}
         for module, name, label in STAGES: timed(module, name, seconds, label)
@@ -91,7 +96,7 @@ if __name__ == "__main__":
     rate = step_flops * n_train / per_epoch / 1e9
     peak = matmul_peak()
     machine = machine_info()
-    print(f"# Where the default run's seconds go\n\n`python benchmarks/profile_default.py {' '.join(sys.argv[1:])}` on {machine['cpu']} "
+    print(f"# Where the run's seconds go\n\n`python benchmarks/profile_default.py {' '.join(sys.argv[1:])}` on {machine['cpu']} "
           f"({machine['cpu_count']} cores), TensorFlow {tf.__version__}, Keras {keras.__version__}, precision {results['precision']['name']}; "
           f"{platform.platform()}.\n")
     print(f"| stage | seconds | share of the run |\n|---|---:|---:|")

@@ -206,12 +206,11 @@ def population_statistics(
     x = np.asarray(x)
     x = x[np.sort(np.random.default_rng(0).permutation(len(x))[:max_examples])]
     def run(f, a): return np.concatenate([np.asarray(f(a[i:i + batch_size], training=False)) for i in range(0, len(a), batch_size)])
-    def measure(layer, a):
-        a = a.astype(np.float64)
-        axes = tuple(d for d in range(a.ndim) if d != layer.axis % a.ndim)
-        mean = a.mean(axes)
+    def measure(layer, a):   # per channel, summed in float64 (without a float64 copy of the activations: a few times faster)
+        channels = np.moveaxis(a, layer.axis % a.ndim, -1).reshape(-1, a.shape[layer.axis])
+        mean = channels.mean(0, dtype=np.float64)
         layer.moving_mean.assign(mean.astype(np.float32))
-        layer.moving_variance.assign(np.maximum((a ** 2).mean(axes) - mean ** 2, 0).astype(np.float32))
+        layer.moving_variance.assign(np.maximum(np.einsum("ij,ij->j", channels, channels, dtype=np.float64) / len(channels) - mean ** 2, 0).astype(np.float32))
     if isinstance(model, keras.Sequential):   # one pass: each layer's outputs feed the next, up to the last normalization
         a = x
         for layer in model.layers[:model.layers.index(norms[-1]) + 1]:
