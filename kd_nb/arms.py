@@ -188,7 +188,7 @@ def arm_runs(
             fitted = train_together([trainings[i] for i in group], [labels[i] for i in group])
         else:
             if group[0] not in trainings: trainings[group[0]] = arm_training(jobs[group[0]][0], setups[group[0]])   # prepared just before it trains, as alone
-            fitted = [fit_training(trainings[group[0]], jobs[group[0]][0].cfg.strategy)]
+            fitted = [fit_training(trainings[group[0]])]
         for i, record in zip(group, fitted):
             save_epoch_weights(epochs_file(setups[i].path), record.pop("epoch_weights"), setups[i].key)
             records[i] = save_run(setups[i].path, setups[i].key, trainings[i].model, record)[1]

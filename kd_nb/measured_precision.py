@@ -15,6 +15,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from .deploy import machine_info
 from .models import architecture_fingerprint
@@ -73,7 +74,6 @@ def cached_speedup(
     cache:Path|None=None, # the folder of measured speed-ups; None: `speedup_cache()`
 ) -> dict: # `bf16_speedup`'s record, with its key
     "`bf16_speedup` of this architecture on this batch shape, measured once per machine (CPU, cores, Keras and TensorFlow versions) and reused."
-    import tensorflow as tf
     machine = machine_info()
     key = {"cpu": machine["cpu"], "cpu_count": machine["cpu_count"], "keras": keras.__version__, "tensorflow": tf.__version__,
            "architecture": architecture_fingerprint(build(name="timed")), "batch": list(x.shape)}

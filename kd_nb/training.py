@@ -10,6 +10,7 @@ __all__ = ['learning_rate', 'compile_classifier', 'logits_of', 'accuracy', 'eval
 
 # %% ../nbs/06e_training.ipynb #e3174515
 import contextlib
+import inspect
 import sys
 import time
 from dataclasses import dataclass
@@ -145,7 +146,7 @@ def fit_verbosity() -> int:
     "Keras `verbose`: progress bars on a terminal, one line per epoch in logs and notebooks."
     return 1 if sys.stdout.isatty() else 2
 
-# %% ../nbs/06e_training.ipynb #889c4750
+# %% ../nbs/06e_training.ipynb #0704a9c9
 @dataclass
 class Training:
     "One model's training, set up (`prepare_training`): what `fit` runs, and what its record is made of (`finish_training`)."
@@ -160,7 +161,9 @@ class Training:
     data:object # the data (its test split is evaluated at the end)
     evaluate_test:bool # evaluate the kept weights on the test set
     keep_epochs:bool # return every epoch's weights
+    strategy:str # the distribution strategy it trains under (`strategy_for`)
 
+# %% ../nbs/06e_training.ipynb #9e7a2be0
 def prepare_training(
     model:keras.Model, # the model to train (a student or the teacher)
     data:dict, # from `experiment_data`
@@ -191,8 +194,9 @@ def prepare_training(
                           population=data.train[0])
     done, past_logs = resume_from(checkpoint, trainer, track) if checkpoint else (0, [])
     callbacks = [StopOnNonFinite(model.name), track, *([EpochCheckpoint(checkpoint, trainer, track, past_logs)] if checkpoint else [])]
-    return Training(model, trainer, batches, track, callbacks, epochs, done, past_logs, data, evaluate_test, keep_epochs)
+    return Training(model, trainer, batches, track, callbacks, epochs, done, past_logs, data, evaluate_test, keep_epochs, cfg.strategy)
 
+# %% ../nbs/06e_training.ipynb #8768b8df
 def skip_finished(
     batches:tf.data.Dataset, # a run's training batches
     done:int, # its finished epochs
@@ -201,6 +205,7 @@ def skip_finished(
     for _ in range(FIT_PASSES_PER_EPOCH * done):
         for _ in batches: pass
 
+# %% ../nbs/06e_training.ipynb #d0759ff8
 def finish_training(
     run:Training, # the training, fitted
     history:dict, # its `fit` logs: name -> one value per epoch trained now
@@ -215,31 +220,19 @@ def finish_training(
               "history": {**{k: [float(v) for v in vs] for k, vs in logs.items()}, **track.curves}}
     return {**record, "epoch_weights": track.epoch_weights} if run.keep_epochs else record
 
-def train_model(
-    model:keras.Model, # the model to train (a student or the teacher)
-    data:dict, # from `experiment_data`
-    epochs:int, # training epochs
-    cfg:ExperimentConfig, # batch size, learning rate and schedule, selection, and for distillation alpha and temperature
-    batches:tf.data.Dataset|None=None, # the training batches; None: `training_batches(data, cfg, seed, ...)`
-    seed:int=0, # seed of the batch order
-    teacher:keras.Model|None=None, # if given, distill from it; else train on the labels alone
-    track_test:bool=True, # also record the test accuracy of every epoch (for the patience curves; never used to choose)
-    evaluate_test:bool=True, # evaluate the kept weights on the test set (False while choosing settings)
-    restore_best:bool|None=None, # keep the best validation epoch's weights; None: if `cfg.select == "best_val"`
-    keep_epochs:bool=False, # return the weights after every epoch too (`record["epoch_weights"]`, not JSON-able)
-    terms:list|None=None, # the objective's terms when `teacher` is given; None: KD with `cfg.alpha` and `cfg.temperature`
-    checkpoint:Checkpoint|None=None, # save every epoch there, and resume from it if it holds this run's epochs
-) -> dict: # {"best_epoch", "val_accuracy", "test_accuracy", "test_loss", "train_seconds", "history"}
-    "Train `model` (distilled from `teacher` if given), keep the best validation epoch or the last, and evaluate it."
-    return fit_training(prepare_training(model, data, epochs, cfg, batches, seed, teacher, track_test, evaluate_test, restore_best,
-                                         keep_epochs, terms, checkpoint), cfg.strategy)
+# %% ../nbs/06e_training.ipynb #3c412464
+def train_model(*args, **kwargs) -> dict: # {"best_epoch", "val_accuracy", "test_accuracy", "test_loss", "train_seconds", "history"}
+    "Train a model (`prepare_training`'s arguments: distilled from `teacher` if given), keep the best validation epoch or the last, and evaluate it."
+    return fit_training(prepare_training(*args, **kwargs))
 
+train_model.__signature__ = inspect.signature(prepare_training).replace(return_annotation=dict)   # its parameters are `prepare_training`'s
+
+# %% ../nbs/06e_training.ipynb #47828d8f
 def fit_training(
     run:Training, # a prepared training (`prepare_training`)
-    strategy:str="none", # the run's strategy (`strategy_for`)
 ) -> dict: # its record (`finish_training`)
-    "Fit one prepared training (from its checkpoint's epoch on) and make its record."
-    start = time.perf_counter()
+    "Fit one prepared training (from its checkpoint's epoch on), under its strategy, and make its record."
+    start, strategy = time.perf_counter(), run.strategy
     if strategy == "none":
         skip_finished(run.batches, run.done)
         history = run.trainer.fit(run.batches, epochs=run.epochs, initial_epoch=run.done, shuffle=False, verbose=fit_verbosity(),   # batches are shuffled
