@@ -178,6 +178,7 @@ def arm_runs(
     setups = [arm_setup(runs, arm, seed, key) for runs, arm, seed, key in jobs]
     labels = [s.name if sum(t.name == s.name for t in setups) == 1 else f"{s.path.parent.name}-{s.name}" for s in setups]   # distinct names in the logs
     records = {i: saved[1] for i, s in enumerate(setups) if (saved := saved_run(s.path, s.key))}
+    for i in records: remove_checkpoint(setups[i].checkpoint)   # a run killed after its record was written left its checkpoint
     todo = [i for i in range(len(jobs)) if i not in records]
     shared = [i for i in todo if trains_together(setups[i].arm, jobs[i][0].cfg)]
     trainings, groups = {i: arm_training(jobs[i][0], setups[i]) for i in shared}, {}

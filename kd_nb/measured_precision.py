@@ -99,6 +99,6 @@ def measured_precision(
         return replace(candidate, name="float32", reason=candidate.reason + f", but {workers} workers would each measure and must agree: "
                        "float32 (ask for --precision bfloat16 to use it)")
     print(f"[precision] {candidate.reason}: timing training steps of the {' and the '.join(builders)} in float32 and bfloat16, "
-          f"alternated (once per machine, kept in {speedup_cache() if cache is None else cache})")
+          "alternated (once per machine" + (f", kept in {speedup_cache()})" if cache is None else ", kept in the folder given)"))
     speedups = {role: cached_speedup(build, x, y, cache)["speedup"] for role, build in builders.items()}
     return choose_precision(requested, flags, accelerator, speedups)

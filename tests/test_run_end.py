@@ -11,6 +11,7 @@ import pytest
 TINY = ["--n-train", "200", "--teacher", "tutorial", "--teacher-epochs", "1", "--student-epochs", "2", "--seeds", "1",
         "--alpha", "0.5", "--temperature", "4", "--precision", "float32", "--no-deploy"]
 TARGET = "distilled-seed0"   # the run the kills and the damage hit: the distilled student, 2 epochs
+APART = TINY + ["--scratch-epochs", "3"]   # budgets that differ: the two students train one after the other, not together
 
 # Runs kd_experiment, killing itself (SIGKILL: no clean-up) right after the write named by argv[1] of the TARGET run.
 KILLING = """
@@ -44,13 +45,13 @@ sys.exit(experiment.kd_experiment(sys.argv[4:]))
 UNBUFFERED = {**os.environ, "PYTHONUNBUFFERED": "1"}   # what a killed run printed is kept
 
 
-def run(out):
+def run(out, args=TINY):
     return subprocess.run([sys.executable, "-c", "import sys; from kd_nb.experiment import kd_experiment; sys.exit(kd_experiment())",
-                           *TINY, "--out", str(out)], capture_output=True, text=True, timeout=300)
+                           *args, "--out", str(out)], capture_output=True, text=True, timeout=300)
 
 
-def killed(out, point, target, after_epoch=2) -> str: # what the run printed before it was killed
-    result = subprocess.run([sys.executable, "-c", KILLING, point, target, str(after_epoch), *TINY, "--out", str(out)],
+def killed(out, point, target, after_epoch=2, args=TINY) -> str: # what the run printed before it was killed
+    result = subprocess.run([sys.executable, "-c", KILLING, point, target, str(after_epoch), *args, "--out", str(out)],
                             capture_output=True, text=True, timeout=300, env=UNBUFFERED)
     assert result.returncode == -9, result.stderr[-2000:]
     return result.stdout
@@ -62,9 +63,18 @@ def accuracies(out) -> dict:
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
-    "One uninterrupted run: what every interrupted or damaged run must end as."
+    "One uninterrupted run (its two students trained together): what every interrupted run must end as."
     out = tmp_path_factory.mktemp("finished")
     result = run(out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def finished_apart(tmp_path_factory):
+    "One uninterrupted run of students trained one after the other: what every damaged run must end as."
+    out = tmp_path_factory.mktemp("finished_apart")
+    result = run(out, APART)
     assert result.returncode == 0, result.stderr[-2000:]
     return out
 
@@ -93,24 +103,24 @@ def damage(path, how):
 
 @pytest.fixture(scope="module")
 def interrupted(tmp_path_factory):
-    "A run killed after the first of the scratch student's two epochs: the distilled run finished, the scratch run's checkpoint and one kept epoch file."
+    "A run killed after the first of the scratch student's three epochs: the distilled run finished, the scratch run's checkpoint and one kept epoch file."
     out = tmp_path_factory.mktemp("interrupted")
-    killed(out, "checkpoint", "scratch-seed0", after_epoch=1)
+    killed(out, "checkpoint", "scratch-seed0", after_epoch=1, args=APART)
     return out
 
 
 @pytest.mark.parametrize("checkpoint_file, checkpoint_how, epochs_how", [("partial.npz", "truncated", "zeroed"),
                                                                           ("partial.npz", "zeroed", "missing"),
                                                                           ("partial.npz-epoch1.npz", "missing", "truncated")])
-def test_damaged_checkpoint_and_epoch_file_are_one_line_each_and_redone(tmp_path, finished, interrupted, checkpoint_file, checkpoint_how, epochs_how):
+def test_damaged_checkpoint_and_epoch_file_are_one_line_each_and_redone(tmp_path, finished_apart, interrupted, checkpoint_file, checkpoint_how, epochs_how):
     shutil.copytree(interrupted, tmp_path, dirs_exist_ok=True)
     damage(tmp_path / "students" / f"scratch-seed0-{checkpoint_file}", checkpoint_how)
     damage(tmp_path / "students" / f"{TARGET}-epochs.npz", epochs_how)
-    again = run(tmp_path)
+    again = run(tmp_path, APART)
     assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr[-2000:]
     about_checkpoint = [l for l in again.stdout.splitlines() if "scratch-seed0-partial.npz" in l]
     about_epochs = [l for l in again.stdout.splitlines() if f"{TARGET}-epochs.npz" in l]
     assert len(about_checkpoint) == 1 and "training this run from its first epoch" in about_checkpoint[0], again.stdout[-3000:]
     assert len(about_epochs) == 1 and f"training {TARGET} again" in about_epochs[0], again.stdout[-3000:]
     assert "restored" not in again.stdout   # nothing damaged is put back
-    assert accuracies(tmp_path) == accuracies(finished)
+    assert accuracies(tmp_path) == accuracies(finished_apart)
