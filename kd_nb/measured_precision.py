@@ -72,14 +72,18 @@ def cached_speedup(
     x:np.ndarray, # one batch of inputs
     y:np.ndarray, # its labels
     cache:Path|None=None, # the folder of measured speed-ups; None: `speedup_cache()`
+    what:str="the model", # the model's role, for the progress line printed when it is timed
 ) -> dict: # `bf16_speedup`'s record, with its key
     "`bf16_speedup` of this architecture on this batch shape, measured once per machine (CPU, cores, Keras and TensorFlow versions) and reused."
     machine = machine_info()
     key = {"cpu": machine["cpu"], "cpu_count": machine["cpu_count"], "keras": keras.__version__, "tensorflow": tf.__version__,
            "architecture": architecture_fingerprint(build(name="timed")), "batch": list(x.shape)}
     folder = speedup_cache() if cache is None else Path(cache)
-    return cached_record(folder / f"bf16-speedup-{fingerprint(np.array(json.dumps(key, sort_keys=True)))}.json", key,
-                         lambda: bf16_speedup(build, x, y))
+    def measure():
+        print(f"[precision] timing training steps of {what} in float32 and bfloat16, alternated (once on this machine; kept in "
+              + (f"{folder})" if cache is None else "the folder given)"))
+        return bf16_speedup(build, x, y)
+    return cached_record(folder / f"bf16-speedup-{fingerprint(np.array(json.dumps(key, sort_keys=True)))}.json", key, measure)
 
 # %% ../nbs/06g_measured_precision.ipynb #20e28a3e
 def measured_precision(
@@ -98,7 +102,5 @@ def measured_precision(
     if workers > 1:   # each worker would time its own steps, and they must agree
         return replace(candidate, name="float32", reason=candidate.reason + f", but {workers} workers would each measure and must agree: "
                        "float32 (ask for --precision bfloat16 to use it)")
-    print(f"[precision] {candidate.reason}: timing training steps of the {' and the '.join(builders)} in float32 and bfloat16, "
-          "alternated (once per machine" + (f", kept in {speedup_cache()})" if cache is None else ", kept in the folder given)"))
-    speedups = {role: cached_speedup(build, x, y, cache)["speedup"] for role, build in builders.items()}
+    speedups = {role: cached_speedup(build, x, y, cache, f"the {role}")["speedup"] for role, build in builders.items()}
     return choose_precision(requested, flags, accelerator, speedups)
