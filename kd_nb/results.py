@@ -17,6 +17,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from .deploy import latency_ratios, machine_info, plot_accuracy_latency
+from .precision import speedups_text
 from .terms import method_names
 from .utils import write_atomic
 from .protocol import ExperimentConfig, arm_name
@@ -127,7 +128,7 @@ def measured_speedups(
     "What `--precision auto` measured before it chose, as a parenthesis for the results' settings."
     speedups = precision.get("speedups") or {}
     if not speedups: return ""
-    return " (bfloat16 measured at " + ", ".join(f"{s:.2f}x ({m})" for m, s in speedups.items()) + " the speed of float32)"
+    return f" (bfloat16 measured at {speedups_text(speedups)} the speed of float32)"
 
 # %% ../nbs/07e_results.ipynb #98c3a609
 def results_markdown(

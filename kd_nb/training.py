@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['learning_rate', 'compile_classifier', 'logits_of', 'accuracy', 'evaluate_classifier', 'EpochAccuracy',
            'TrainingDiverged', 'StopOnNonFinite', 'fit_verbosity', 'Training', 'prepare_training', 'skip_finished',
-           'finish_training', 'train_model', 'fit_training', 'TrainedTogether', 'build_for_steps', 'MemberCallbacks',
-           'train_together']
+           'finish_training', 'train_model', 'fit_training', 'TrainedTogether', 'build_for_steps', 'member_logs',
+           'MemberCallbacks', 'train_together']
 
 # %% ../nbs/06e_training.ipynb #e3174515
 import contextlib
@@ -280,6 +280,14 @@ def build_for_steps(
     run.trainer._symbolic_build(data_batch=run.batches.element_spec)   # shapes only: reading a batch would move the pipeline's shuffles on
     run.trainer.optimizer.build(run.trainer.trainable_variables)
 
+# %% ../nbs/06e_training.ipynb #bb3313c5
+def member_logs(
+    logs:dict|None, # a `TrainedTogether` fit's logs: "name/loss", "name/accuracy", ...
+    name:str, # one member's name
+) -> dict: # that member's logs, under their own names ("loss", "accuracy", ...)
+    "One member's part of a joint fit's logs."
+    return {k.split("/", 1)[1]: v for k, v in (logs or {}).items() if k.split("/", 1)[0] == name}
+
 # %% ../nbs/06e_training.ipynb #8cc2392e
 class MemberCallbacks(keras.callbacks.Callback):
     "One member's callbacks in a `TrainedTogether` fit: its own events, with its own logs (\"name/loss\" read as \"loss\")."
@@ -292,7 +300,7 @@ class MemberCallbacks(keras.callbacks.Callback):
         self.name, self.callbacks = name, list(callbacks)
         for callback in self.callbacks: callback.set_model(trainer)
 
-    def own(self, logs) -> dict: return {k.split("/", 1)[1]: v for k, v in (logs or {}).items() if k.split("/", 1)[0] == self.name}
+    def own(self, logs) -> dict: return member_logs(logs, self.name)
     def on_train_begin(self, logs=None): [c.on_train_begin(self.own(logs)) for c in self.callbacks]
     def on_epoch_begin(self, epoch, logs=None): [c.on_epoch_begin(epoch, self.own(logs)) for c in self.callbacks]
     def on_train_batch_end(self, batch, logs=None): [c.on_train_batch_end(batch, self.own(logs)) for c in self.callbacks]
@@ -317,5 +325,4 @@ def train_together(
     history = joint.fit(tf.data.Dataset.zip(tuple(r.batches for r in runs)), epochs=runs[0].epochs, initial_epoch=runs[0].done,
                         shuffle=False, verbose=fit_verbosity(), callbacks=[MemberCallbacks(n, r.trainer, r.callbacks) for n, r in zip(names, runs)])
     share = (time.perf_counter() - start) / len(runs)
-    own = lambda name: {k.split("/", 1)[1]: v for k, v in history.history.items() if k.split("/", 1)[0] == name}
-    return [finish_training(run, own(name), share) for run, name in zip(runs, names)]
+    return [finish_training(run, member_logs(history.history, name), share) for run, name in zip(runs, names)]
