@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['BF16_CPU_FLAGS', 'PRECISIONS', 'SPEEDUP_NEEDED', 'cpu_flags', 'bf16_accelerator', 'Precision', 'speedups_text',
-           'choose_precision', 'precision_policy', 'float32_model']
+           'keeps_accuracy', 'choose_precision', 'precision_policy', 'float32_model']
 
 # %% ../nbs/04b_precision.ipynb #194567d5
 import contextlib
@@ -47,6 +47,7 @@ class Precision:
     bf16_cpu_flags:tuple # the native-bfloat16 flags this CPU has (empty if none)
     accelerator:str # a native-bfloat16 accelerator, or ""
     speedups:dict = field(default_factory=dict) # model -> float32 seconds per training step / bfloat16's, where measured (`measured_precision`)
+    accuracy:dict = field(default_factory=dict) # the teacher's validation accuracy after a short training in each precision, where compared (`accuracy_trial`)
 
     @property
     def policy(self) -> str: return "mixed_bfloat16" if self.name == "bfloat16" else "float32" # Keras dtype policy
@@ -55,13 +56,20 @@ SPEEDUP_NEEDED = 1.3   # "auto" takes bfloat16 only if every measured model trai
 
 def speedups_text(speedups:dict) -> str: return ", ".join(f"{s:.2f}x ({m})" for m, s in speedups.items()) # "1.19x (teacher), 1.03x (student)"
 
+def keeps_accuracy(
+    accuracy:dict, # {"float32": [accuracy of seed 0, of seed 1], "bfloat16": accuracy of seed 0, "tolerance": ...} (`accuracy_trial`)
+) -> bool: # bfloat16's accuracy is at most `tolerance` below float32's at the same seed
+    "Whether bfloat16 costs the teacher no more validation accuracy than changing the seed does."
+    return accuracy["bfloat16"] >= accuracy["float32"][0] - accuracy["tolerance"]
+
 def choose_precision(
     precision:str="auto", # "auto", "float32" or "bfloat16"
     flags=None, # CPU flags to decide from; None: this machine's (`cpu_flags()`)
     accelerator:str|None=None, # a native-bfloat16 accelerator ("" for none); None: look for one (`bf16_accelerator()`)
     speedups:dict|None=None, # model -> measured float32 / bfloat16 seconds per training step; None: not measured
+    accuracy:dict|None=None, # the teacher's validation accuracy in both precisions (`accuracy_trial`, `keeps_accuracy`); None: not compared
 ) -> Precision:
-    "The precision to train in: as asked, or for `\"auto\"` bfloat16 where the hardware has it natively and, if measured, every model trains `SPEEDUP_NEEDED` times faster in it; else float32."
+    "The precision to train in: as asked, or for `\"auto\"` bfloat16 where the hardware has it natively and, if measured, every model trains `SPEEDUP_NEEDED` times faster in it and the teacher keeps its accuracy; else float32."
     if precision not in PRECISIONS: raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
     native_flags = tuple(f for f in BF16_CPU_FLAGS if f in (cpu_flags() if flags is None else flags))
     accelerator = bf16_accelerator() if accelerator is None else accelerator
@@ -74,11 +82,17 @@ def choose_precision(
             name = "bfloat16" if min(speedups.values()) >= SPEEDUP_NEEDED else "float32"
             reason += (f", measured {speedups_text(speedups)} the speed of float32: " +
                        ("bfloat16" if name == "bfloat16" else f"float32, since bfloat16 must be at least {SPEEDUP_NEEDED}x faster for every model to be worth its rounding"))
+        if name == "bfloat16" and accuracy:
+            name = "bfloat16" if keeps_accuracy(accuracy) else "float32"
+            reason += (f"; the teacher's validation accuracy after a short training {100 * accuracy['bfloat16']:.2f}% in bfloat16, "
+                       + " and ".join(f"{100 * a:.2f}%" for a in accuracy["float32"]) + " in float32 (seeds 0 and 1): "
+                       + ("bfloat16" if name == "bfloat16" else
+                          f"float32, since bfloat16 lost more than {100 * accuracy['tolerance']:.2f} points (the seeds' difference, at least 1)"))
     else:
         name = precision
         reason = f"asked for {precision}" + ("" if precision == "float32" or native else
                                             "; this hardware has no native bfloat16, so it is emulated and likely slower")
-    return Precision(precision, name, reason, native_flags, accelerator, dict(speedups or {}))
+    return Precision(precision, name, reason, native_flags, accelerator, dict(speedups or {}), dict(accuracy or {}))
 
 # %% ../nbs/04b_precision.ipynb #843148c0
 @contextlib.contextmanager

@@ -126,9 +126,11 @@ def measured_speedups(
     precision:dict, # results.json's "precision"
 ) -> str: # e.g. " (bfloat16 measured at 1.12x (teacher), 0.95x (student) the speed of float32)", or "" where nothing was timed
     "What `--precision auto` measured before it chose, as a parenthesis for the results' settings."
-    speedups = precision.get("speedups") or {}
+    speedups, accuracy = precision.get("speedups") or {}, precision.get("accuracy") or {}
     if not speedups: return ""
-    return f" (bfloat16 measured at {speedups_text(speedups)} the speed of float32)"
+    trial = "" if not accuracy else (f"; the teacher's validation accuracy after {accuracy['steps']} steps {100 * accuracy['bfloat16']:.2f}% "
+                                     f"in bfloat16, {100 * accuracy['float32'][0]:.2f}% in float32")
+    return f" (bfloat16 measured at {speedups_text(speedups)} the speed of float32{trial})"
 
 # %% ../nbs/07e_results.ipynb #98c3a609
 def results_markdown(

@@ -272,7 +272,8 @@ METHOD_TEACHERS = {}   # method name -> who teaches it, if not the run's teacher
 METHOD_MODULES = {"dkd": "kd_nb.dkd", "multi_teacher": "kd_nb.multi_teacher", "mean_teacher": "kd_nb.self_distillation",
                   "born_again": "kd_nb.self_distillation", "fitnets": "kd_nb.fitnets", "hints": "kd_nb.cross_task",
                   "cross_task": "kd_nb.cross_task", "distilbert": "kd_nb.sequences",
-                  "soft_labels_only": "kd_nb.fine_tuning"}   # the course's methods: each registers itself when its module is imported
+                  "soft_labels_only": "kd_nb.fine_tuning", "dist": "kd_nb.dist", "ls_kd": "kd_nb.ls_kd",
+                  "keras_default": "kd_nb.keras_distillation", "keras_fixed": "kd_nb.keras_distillation", "ctkd": "kd_nb.ctkd"}   # the course's methods: each registers itself when its module is imported
 
 def register_method(
     name:str, # the method's name, as given to `kd_experiment --methods`
