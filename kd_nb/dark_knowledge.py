@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .cache import teacher_logits
-from .utils import top1_accuracy, write_atomic
+from .utils import top1_accuracy, write_atomic, show_markdown
 from .protocol import ExperimentConfig
 from .targets import training_batches
 from .teachers import data_and_teacher
@@ -87,7 +87,7 @@ def dark_knowledge(
     results["wall_seconds"] = time.perf_counter() - start
     write_atomic(out / "dark_knowledge.json", lambda p: p.write_text(json.dumps(results, indent=1)))
     write_atomic(out / "dark_knowledge.md", lambda p: p.write_text(dark_knowledge_markdown(results)))
-    print(dark_knowledge_markdown(results))
+    show_markdown(dark_knowledge_markdown(results))
     return results
 
 def dark_knowledge_markdown(results:dict) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 
 # %% ../nbs/00c_diagrams.ipynb #6d386242
-DIAGRAM_STYLE = """graph [rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.3, ranksep=0.35, bgcolor="transparent"];
-node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", color="#777777", fontname="Helvetica", fontsize=11];
-edge [color="#555555", fontname="Helvetica", fontsize=10];"""
+DIAGRAM_STYLE = """graph [rankdir=TB, fontname="Helvetica", fontsize=14, nodesep=0.25, ranksep=0.3, bgcolor="transparent"];
+node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", color="#777777", fontname="Helvetica", fontsize=14, margin="0.1,0.05"];
+edge [color="#555555", fontname="Helvetica", fontsize=14];"""
 
 def diagram(
     body:str, # nodes and edges in Graphviz's DOT language (the inside of a `digraph { ... }`)

@@ -238,6 +238,8 @@ PAGE_CSS = """mjx-container[display="true"], .math { overflow-x: auto; overflow-
 table.table, .cell_output table { display: block; overflow-x: auto; max-width: 100%; }
 div.highlight pre, .cell_output pre { overflow-x: auto; }
 img { max-width: 100%; height: auto; }
+code.literal, code.literal span.pre, h1, h2, h3, h4, p, li, a { overflow-wrap: anywhere; }   /* a long inline name or path breaks instead of widening the page */
+code.literal span.pre { white-space: pre-wrap; }
 """
 
 # %% ../nbs/90_docs.ipynb #1ee69c6e

@@ -82,7 +82,7 @@ def cached_speedup(
     folder = speedup_cache() if cache is None else Path(cache)
     def measure():
         print(f"[precision] timing training steps of {what} in float32 and bfloat16, alternated (once on this machine; kept in "
-              + (f"{folder})" if cache is None else "the folder given)"))
+              + ("the machine's cache, `speedup_cache()`)" if cache is None else "the folder given)"))
         return bf16_speedup(build, x, y)
     return cached_record(folder / f"bf16-speedup-{fingerprint(np.array(json.dumps(key, sort_keys=True)))}.json", key, measure)
 

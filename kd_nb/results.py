@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 from .deploy import latency_ratios, machine_info, plot_accuracy_latency
 from .precision import speedups_text
 from .terms import method_names
-from .utils import write_atomic
+from .utils import write_atomic, show_markdown
 from .protocol import ExperimentConfig, arm_name
 from .teachers import teacher_warning
 
@@ -268,7 +268,8 @@ def write_results(
                                                                     colors={model_label(k): model_color(k) for k in reports})))
     for name, fig in plots:
         fig.savefig(out / name, dpi=120); plt.close(fig)
-    print(f"\n{table}\nwritten to {out}/: results.json, results.md, {', '.join(n for n, _ in plots)}, teacher, students/"
+    show_markdown(table)
+    print(f"written to {out}/: results.json, results.md, {', '.join(n for n, _ in plots)}, teacher, students/"
           + (", litert/" if reports else "") + f" ({results['wall_seconds']:.0f} s)")
 
 # %% ../nbs/07e_results.ipynb #52cf961e

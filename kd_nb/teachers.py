@@ -182,7 +182,7 @@ def data_and_teacher(
     trained = {"student": build_student, **({} if given else {"teacher": registered_builder(cfg.teacher, TEACHERS, data.input_shape, data.n_classes)})}
     batch = [a[:cfg.batch_size] for a in data.train]
     precision = measured_precision(cfg.precision, trained, *batch, workers=worker_of(strategy_for(cfg.strategy))[1], trial=(data.train, data.val))
-    print(f"[precision] {precision.name}: {precision.reason}")
+    print(f"[precision] on the machine that ran this: {precision.name}, {precision.reason}")
     teacher, teacher_rec = train_teachers(data, cfg, out, precision, given=given)
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
     return RunStart(cfg, data, precision, teacher, teacher_rec, build_student)

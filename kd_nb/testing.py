@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['HOLD_LOCK', 'synthetic_classes', 'tiny_mlp', 'lock_holder', 'tiny_task', 'tiny_distiller', 'free_port',
-           'loopback_cluster', 'two_worker_check']
+           'loopback_cluster', 'two_worker_check', 'scratch_folder']
 
 # %% ../nbs/06f_testing.ipynb #3eb4720c
 import json
@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -133,3 +134,13 @@ def two_worker_check(
                else to_dataset(x, targets, global_batch, seed=0))
     history = distributed_fit(trainer, batches, epochs, verbose=0)
     np.savez(Path(out) / f"worker-{index}.npz", *trainer.student.get_weights(), **{f"log_{k}": np.array(v) for k, v in history.history.items()})
+
+# %% ../nbs/06f_testing.ipynb #cf9bf4b7
+@contextmanager
+def scratch_folder():
+    "A new empty folder, the working directory meanwhile, removed afterwards; yields its path relative to itself, `'.'`, a string like the one `tempfile.TemporaryDirectory` gives."
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)
+        try: yield "."
+        finally: os.chdir(here)

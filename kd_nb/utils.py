@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['fingerprint', 'write_atomic', 'fingerprint_file', 'arrays_fingerprint', 'save_arrays', 'load_arrays', 'check_choice',
-           'replicas_in_sync', 'top1_accuracy']
+           'replicas_in_sync', 'top1_accuracy', 'MarkdownText', 'show_markdown']
 
 # %% ../nbs/00a_utils.ipynb #04ffb958
 import hashlib
 import os
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -94,3 +95,18 @@ def top1_accuracy(
 ) -> float:
     "Fraction of rows of `logits` whose largest entry is at the label."
     return float(np.mean(np.argmax(logits, axis=-1) == np.asarray(y)))
+
+# %% ../nbs/00a_utils.ipynb #4ecec96e
+class MarkdownText(str):
+    "Markdown text: a notebook renders it (`_repr_markdown_`), a terminal prints it as it is."
+    def _repr_markdown_(self): return str(self)
+    def __repr__(self): return str(self)
+
+def show_markdown(
+    md:str, # Markdown, e.g. a results table
+):
+    "Show `md` rendered in IPython (a notebook), printed elsewhere."
+    if "IPython" in sys.modules and sys.modules["IPython"].get_ipython() is not None:
+        from IPython.display import display
+        display(MarkdownText(md))
+    else: print(md)

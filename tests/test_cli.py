@@ -8,20 +8,29 @@ import pytest
 
 from kd_nb.testing import lock_holder
 
-RUN = "import sys; from kd_nb.{module} import {command}; sys.exit({command}())"
+from kd_nb.commands import START_NOISE
+
+RUN = "import sys; from kd_nb.commands import {command}; sys.exit({command}())"   # what the console script runs
 
 
-def run_command(command, module, *args):
-    return subprocess.run([sys.executable, "-c", RUN.format(module=module, command=command), *args], capture_output=True,
+def run_command(command, *args):
+    return subprocess.run([sys.executable, "-c", RUN.format(command=command), *args], capture_output=True,
                           text=True, timeout=300)
 
 
-def kd_experiment(*args): return run_command("kd_experiment", "experiment", *args)
+def kd_experiment(*args): return run_command("kd_experiment", *args)
 
 
 def error_lines(result, command="kd_experiment"):
-    "Lines of the command's own output (TensorFlow's start-up log lines left out)."
+    "Lines of the command's own output that name it, and tracebacks."
     return [l for l in (result.stdout + result.stderr).splitlines() if l.startswith(command) or "Traceback" in l]
+
+
+def test_commands_keep_tensorflow_start_up_lines_out():
+    "The command's output starts with its own lines: TensorFlow's oneDNN, CUDA and cuInit lines are held back."
+    result = kd_experiment("--seeds", "0")
+    assert result.returncode == 2 and result.stderr.splitlines()[0].startswith("usage: kd_experiment"), result.stderr[:2000]
+    assert [l for l in result.stderr.splitlines() if START_NOISE.match(l)] == []
 
 
 @pytest.fixture
@@ -68,7 +77,7 @@ def test_bad_option_is_one_line(args, message):
                                            (["--augment"], "kd_sweep does not use --augment"),
                                            (["--strategy", "multiworker"], "multiworker needs TF_CONFIG")])
 def test_bad_sweep_option_is_one_line(args, message):
-    result = run_command("kd_sweep", "sweep", *args)
+    result = run_command("kd_sweep", *args)
     assert result.returncode == 2
     lines = error_lines(result, "kd_sweep")
     assert len(lines) == 1 and lines[0].startswith("kd_sweep: error:") and message in lines[0], lines

@@ -1,6 +1,8 @@
 """The documentation site: built from the notebooks as `kd_docs` builds it (nbdev's processing, then `sphinx-build -W`),
 then checked in headless Chromium, served on 127.0.0.1. Screenshots go to artifacts/docs/."""
+import ast
 import html
+import json
 import re
 import threading
 import urllib.request
@@ -21,6 +23,30 @@ ARTIFACTS = ROOT / "artifacts" / "docs"
 NBS = get_config().path("nbs_path")
 PAGES = [page_name(p.relative_to(NBS).as_posix()) + ".html" for p in notebook_paths(NBS)]   # home page first
 DISTILLER = page_name("02_distiller.ipynb") + ".html"
+WIDTHS = (1280, 390)   # a laptop, a phone
+MIN_DIAGRAM_TEXT_PX = 10
+
+
+def machinery(index=NBS / "index.ipynb") -> set:
+    "The notebooks the course table lists under 'The machinery underneath': the plumbing, as opposed to the lessons."
+    md = "\n".join("".join(c["source"]) for c in json.loads(index.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
+    section = re.search(r"^### The machinery underneath$(.*?)^##? ", md, re.M | re.S)
+    assert section, "index.ipynb has no '### The machinery underneath' section in its course table"
+    return set(re.findall(r"\]\(([\w.-]+\.ipynb)\)", section.group(1)))
+
+
+def taught_definitions(path) -> list:
+    "The public functions and classes a notebook exports (`#| export` or `#| exports` cells): what its chapter teaches."
+    names = []
+    for cell in json.loads(Path(path).read_text(encoding="utf-8"))["cells"]:
+        src = "".join(cell["source"])
+        if cell["cell_type"] == "code" and re.match(r"#\|\s*exports?\s*$", src.splitlines()[0] if src else ""):
+            names += [n.name for n in ast.parse(src).body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")]
+    return names
+
+
+LESSONS = {page_name(p.relative_to(NBS).as_posix()) + ".html": taught_definitions(p) for p in notebook_paths(NBS)
+           if p.name != "index.ipynb" and p.name not in machinery()}
 
 # What a page reports once loaded: MathJax done (if the page has math) and images loaded or failed.
 PAGE_REPORT = """(async () => {
@@ -41,7 +67,28 @@ PAGE_REPORT = """(async () => {
     links: Array.from(document.links, a => a.href),
     ids: Array.from(document.querySelectorAll("[id]"), e => e.id),
     nav: Array.from(document.querySelectorAll("nav.bd-docs-nav a.reference"), a => a.href),
+    code: Array.from(document.querySelectorAll("div.highlight pre"), e => e.textContent).join("\\n"),
   };
+})()"""
+
+# How a page fits the screen: its width against the window's, what sticks out, and the diagrams' smallest text as drawn.
+LAYOUT_REPORT = """(async () => {
+  const math = document.querySelectorAll("span.math, div.math");
+  if (math.length) {
+    for (let i = 0; i < 200 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++) await new Promise(r => setTimeout(r, 50));
+    await MathJax.startup.promise;
+  }
+  await Promise.all(Array.from(document.images, i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+  const width = document.documentElement.clientWidth, out = [];
+  for (const e of document.querySelectorAll("article *")) if (e.getBoundingClientRect().right > width + 1) out.push(e.tagName.toLowerCase() + "." + e.className + ": " + (e.textContent || "").slice(0, 50));
+  const diagrams = [];
+  for (const img of document.images) if (img.src.endsWith(".svg") && img.closest("article")) {
+    const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), "image/svg+xml");
+    const box = svg.documentElement.getAttribute("viewBox").trim().split(/[ ,]+/).map(Number);
+    const sizes = Array.from(svg.querySelectorAll("text"), t => Number(t.getAttribute("font-size")));
+    diagrams.push({src: img.src.split("/").pop(), min_text_px: Math.min(...sizes) * img.getBoundingClientRect().width / box[2]});
+  }
+  return {scroll_width: document.documentElement.scrollWidth, width, sticking_out: out.slice(0, 5), diagrams};
 })()"""
 
 
@@ -73,7 +120,7 @@ def browser(served):
     with Chromium() as chromium:
         for page in PAGES:
             chromium.goto(served + page)
-            reports[page] = chromium.evaluate(PAGE_REPORT) | {"errors": chromium.errors}
+            reports[page] = chromium.evaluate(PAGE_REPORT) | {"errors": chromium.errors, "layout": chromium.evaluate(LAYOUT_REPORT)}
             if page in ("index.html", DISTILLER): chromium.screenshot(ARTIFACTS / page.replace(".html", ".png"))
         chromium.goto(served + "search.html?q=distiller")
         reports["search"] = chromium.evaluate("""(async () => {
@@ -81,6 +128,19 @@ def browser(served):
           for (let i = 0; i < 200 && !done(); i++) await new Promise(r => setTimeout(r, 50));
           return Array.from(document.querySelectorAll("#search-results li a"), a => a.href);
         })()""")
+    return reports
+
+
+@pytest.fixture(scope="module")
+def phone(served, browser):
+    "Each page's layout (`LAYOUT_REPORT`) on a phone's screen, 390 px wide."
+    reports = {}
+    with Chromium(width=WIDTHS[1]) as chromium:
+        chromium.call("Emulation.setDeviceMetricsOverride", {"width": WIDTHS[1], "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        for page in PAGES:
+            chromium.goto(served + page)
+            reports[page] = chromium.evaluate(LAYOUT_REPORT)
+        chromium.screenshot(ARTIFACTS / "index-390.png")
     return reports
 
 
@@ -156,3 +216,29 @@ def test_screenshots_saved(browser):
     for page in ("index.html", DISTILLER):
         png = ARTIFACTS / page.replace(".html", ".png")
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000, png
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_fit_the_screen(browser, phone, width):
+    "No page is wider than the window: long equations, tables and code scroll inside their own box, long names wrap."
+    layouts = {p: (browser[p]["layout"] if width == WIDTHS[0] else phone[p]) for p in PAGES}
+    assert all(width - 20 <= l["width"] <= width for l in layouts.values())   # the window's width, less a scroll bar
+    assert {p: (l["scroll_width"], l["sticking_out"]) for p, l in layouts.items() if l["scroll_width"] > l["width"]} == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_diagram_text_is_legible(browser, phone, width):
+    diagrams = [(p, d) for p in PAGES for d in (browser[p]["layout"] if width == WIDTHS[0] else phone[p])["diagrams"]]
+    assert len(diagrams) >= 4, diagrams
+    assert [(p, d["src"], round(d["min_text_px"], 1)) for p, d in diagrams if d["min_text_px"] < MIN_DIAGRAM_TEXT_PX] == []
+
+
+def test_lessons_show_their_code(browser):
+    "Every function and class a lesson exports is on its page as code (`#| exports`), not as a signature alone."
+    assert len(LESSONS) > 20 and sum(map(len, LESSONS.values())) > 100 and "Distiller" in LESSONS[DISTILLER]
+    hidden = {page: [n for n in names if not re.search(rf"\b(def|class) {re.escape(n)}\b", browser[page]["code"])] for page, names in LESSONS.items()}
+    assert {p: n for p, n in hidden.items() if n} == {}
+
+
+def test_machinery_is_listed_apart():
+    assert {"00a_utils.ipynb", "06f_testing.ipynb", "90_docs.ipynb"} <= machinery() and "02_distiller.ipynb" not in machinery()
