@@ -140,7 +140,7 @@ def phone(served, browser):
         for page in PAGES:
             chromium.goto(served + page)
             reports[page] = chromium.evaluate(LAYOUT_REPORT)
-        chromium.screenshot(ARTIFACTS / "index-390.png")
+            if page in ("index.html", DISTILLER): chromium.screenshot(ARTIFACTS / page.replace(".html", "-390.png"))
     return reports
 
 
