@@ -7,6 +7,7 @@ __all__ = ['TUTORIAL_PROTOCOL', 'MAX_SHIFT', 'TASK_CHOSEN', 'EPOCHS_LIMIT', 'CHO
            'arm_name', 'check_config', 'TaskMismatch', 'task_shift', 'task_settings', 'check_methods_apply']
 
 # %% ../nbs/07_protocol.ipynb #c9843f32
+import os
 from dataclasses import dataclass, replace
 
 from .data import Task, input_kind
@@ -51,6 +52,11 @@ class ExperimentConfig:
     deploy:bool = True # export the teacher and the seed-0 students to LiteRT and time them
     strategy:str = "none" # "none" (Keras `fit`), "mirrored" (this machine's devices) or "multiworker" (the cluster in TF_CONFIG): see `kd_nb.distributed`
     out:str = "kd_results" # output directory
+
+    def __post_init__(self):
+        "Paths given as `pathlib.Path` are kept as strings: the settings are written to results.json as they are."
+        for name in ("dataset", "teacher", "student", "out"):
+            if isinstance(getattr(self, name), os.PathLike): object.__setattr__(self, name, os.fspath(getattr(self, name)))
 
     @property
     def epochs_scratch(self) -> int: return self.student_epochs if self.scratch_epochs is None else self.scratch_epochs

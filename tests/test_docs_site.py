@@ -48,15 +48,18 @@ def taught_definitions(path) -> list:
 LESSONS = {page_name(p.relative_to(NBS).as_posix()) + ".html": taught_definitions(p) for p in notebook_paths(NBS)
            if p.name != "index.ipynb" and p.name not in machinery()}
 
-# What a page reports once loaded: MathJax done (if the page has math) and images loaded or failed.
-PAGE_REPORT = """(async () => {
-  const math = document.querySelectorAll("span.math, div.math");
+# Wait until the page is drawn: MathJax done (if the page has math) and images loaded or failed.
+PAGE_READY = """  const math = document.querySelectorAll("span.math, div.math");
   if (math.length) {
     for (let i = 0; i < 200 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++) await new Promise(r => setTimeout(r, 50));
     await MathJax.startup.promise;
   }
   await Promise.all(Array.from(document.images, i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
-  const prose = document.body.cloneNode(true);
+"""
+
+# What a page reports once drawn.
+PAGE_REPORT = """(async () => {
+""" + PAGE_READY + """  const prose = document.body.cloneNode(true);
   prose.querySelectorAll("pre, code, script, style").forEach(e => e.remove());
   return {
     title: document.title,
@@ -73,13 +76,7 @@ PAGE_REPORT = """(async () => {
 
 # How a page fits the screen: its width against the window's, what sticks out, and the diagrams' smallest text as drawn.
 LAYOUT_REPORT = """(async () => {
-  const math = document.querySelectorAll("span.math, div.math");
-  if (math.length) {
-    for (let i = 0; i < 200 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++) await new Promise(r => setTimeout(r, 50));
-    await MathJax.startup.promise;
-  }
-  await Promise.all(Array.from(document.images, i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
-  const width = document.documentElement.clientWidth, out = [];
+""" + PAGE_READY + """  const width = document.documentElement.clientWidth, out = [];
   for (const e of document.querySelectorAll("article *")) if (e.getBoundingClientRect().right > width + 1) out.push(e.tagName.toLowerCase() + "." + e.className + ": " + (e.textContent || "").slice(0, 50));
   const diagrams = [];
   for (const img of document.images) if (img.src.endsWith(".svg") && img.closest("article")) {
