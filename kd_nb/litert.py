@@ -8,9 +8,7 @@ __all__ = ['QUANTIZE_MODES', 'TOLERANCES', 'check_quantize', 'variant_name', 're
            'ExportMismatch', 'logit_error', 'check_litert', 'sample_inputs', 'native_stderr_silenced', 'export_litert']
 
 # %% ../nbs/05_litert.ipynb #e3d1ac90
-import contextlib
-import os
-import sys
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ import tensorflow as tf
 import keras
 from ai_edge_litert.interpreter import Interpreter
 
+from .commands import native_stderr_filtered
 from .distiller import known_input_shape
 from .utils import top1_accuracy
 
@@ -175,16 +174,9 @@ def sample_inputs(
     if shape is None: raise ValueError(f"model '{model.name}' has no known input shape: build it, or pass check_data")
     return np.random.default_rng(seed).uniform(size=(n,) + tuple(shape[1:])).astype(np.float32)
 
-@contextlib.contextmanager
 def native_stderr_silenced():
     "Meanwhile, discard what native code writes to file descriptor 2 (the converter's progress lines); Python exceptions still propagate."
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as null: os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2); os.close(saved)
+    return native_stderr_filtered(re.compile(""))   # every line matches the empty pattern: all held back
 
 def export_litert(
     model:keras.Model, # a built Keras model (TensorFlow backend)

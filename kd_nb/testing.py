@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import keras
+from fastcore.xtras import working_directory
 
 from .data import to_dataset
 from .distiller import Distiller
@@ -139,8 +140,4 @@ def two_worker_check(
 @contextmanager
 def scratch_folder():
     "A new empty folder, the working directory meanwhile, removed afterwards; yields its path relative to itself, `'.'`, a string like the one `tempfile.TemporaryDirectory` gives."
-    here = os.getcwd()
-    with tempfile.TemporaryDirectory() as tmp:
-        os.chdir(tmp)
-        try: yield "."
-        finally: os.chdir(here)
+    with tempfile.TemporaryDirectory() as tmp, working_directory(tmp): yield "."

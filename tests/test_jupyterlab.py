@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from nbdev.config import get_config
 
+from kd_nb.testing import free_port
 from tests.chromium import CHROMIUM, Chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,19 +28,13 @@ pytestmark = pytest.mark.skipif((not CHROMIUM.exists() or not JUPYTER_LAB.exists
                                 reason="needs Chromium (`apt-get install chromium`, as .ci/run does) and JupyterLab (the dev extra)")
 
 
-def _free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     "JupyterLab serving a folder with a copy of the notebook, on 127.0.0.1, with its own settings: (base URL, token, folder)."
     tmp = tmp_path_factory.mktemp("lab")
     (tmp / "course").mkdir()
     shutil.copy(NOTEBOOK, tmp / "course" / NOTEBOOK.name)
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "TF_CPP_MIN_LOG_LEVEL": "2"}
     cmd = [str(JUPYTER_LAB), "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp / 'course'}", "--LabApp.expose_app_in_browser=True",
