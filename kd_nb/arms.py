@@ -248,7 +248,7 @@ def other_teachers(
     return summary
 
 # %% ../nbs/07c_arms.ipynb #460987ee
-ADDED_AT_DEFAULT = {("student", "tutorial"), ("transfer", 0)}   # settings added after runs were saved: at their default they leave a run's key as it was
+ADDED_AT_DEFAULT = {("student", "tutorial"), ("transfer", 0), ("inputs", "unit"), ("image_size", None), ("label_column", None)}   # settings added after runs were saved: at their default they leave a run's key as it was
 
 def students_key(
     cfg:ExperimentConfig, # the settings

@@ -28,10 +28,10 @@ from .protocol import CHOICES, TUTORIAL_PROTOCOL, ExperimentConfig, TaskMismatch
 from .results import add_deployment, experiment_results, write_results
 from .runs import cached_record, epochs_file, holds_out_lock, load_epoch_weights
 from .selection import at_epoch, chosen_epochs
-from .teachers import TeacherAtChance, ModelMismatch, data_and_teacher
+from .teachers import GIVEN_TEACHER, TeacherAtChance, ModelMismatch, data_and_teacher
 from .training import TrainingDiverged
 from .tuning import KD_CANDIDATES, choose_kd_setting
-from .utils import fingerprint
+from .utils import command_line, fingerprint
 
 # %% ../nbs/07f_experiment.ipynb #8150cac4
 def deployment_reports(
@@ -71,8 +71,8 @@ def given_models(
 ) -> ExperimentConfig: # `cfg`, naming the saved files (or the registered teacher architecture) as its `teacher` and `student`
     "A teacher and a student given in Python, taken the one way the command line takes them: models saved in the run's folder as files, a teacher architecture registered under its name and architecture's fingerprint."
     if isinstance(teacher, keras.Model):
-        teacher.save(out / "given-teacher.keras")
-        cfg = replace(cfg, teacher=str(out / "given-teacher.keras"))
+        teacher.save(out / GIVEN_TEACHER)
+        cfg = replace(cfg, teacher=str(out / GIVEN_TEACHER))
     elif teacher is not None:
         if not callable(teacher): raise TypeError(f"teacher must be a trained keras.Model or a function (seed=None, name='teacher') -> an untrained one, got {type(teacher).__name__}")
         name = f"{getattr(teacher, '__name__', 'teacher')}-{architecture_fingerprint(teacher(name='teacher'))}"   # a changed architecture is another teacher
@@ -189,7 +189,8 @@ def kd_experiment(argv=None) -> int:
     except ValueError as e: parser.error(str(e))
     try: cfg = config_from_args(args)
     except ValueError as e: parser.error(str(e))
-    try: run_experiment(cfg)
+    try:
+        with command_line(): run_experiment(cfg)
     except RUN_ERRORS as e: parser.exit(2, f"kd_experiment: error: {error_line(e)}\n")
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished runs are saved in {cfg.out}/; run the same command again to resume")

@@ -10,7 +10,7 @@ __all__ = ['TUTORIAL_PROTOCOL', 'MAX_SHIFT', 'TASK_CHOSEN', 'EPOCHS_LIMIT', 'CHO
 import os
 from dataclasses import dataclass, replace
 
-from .data import Task, input_kind
+from .data import INPUTS, Task, input_kind
 from .distiller import check_alpha
 from .distributed import STRATEGIES
 from .models import AUTO_STUDENT, STUDENTS, TEACHERS, ModelChoices, ensemble, is_model_file, registered_builder
@@ -23,7 +23,10 @@ from .utils import check_choice
 @dataclass(frozen=True)
 class ExperimentConfig:
     "Settings of the reference experiment; the defaults are the fair, patient protocol on the embedded MNIST subset."
-    dataset:str = "embedded" # "embedded", "keras", "auto", or the path of a Keras-layout .npz of images or vectors, any number of classes (see `load_dataset`)
+    dataset:str = "embedded" # "embedded", "keras", "auto", or a path: a folder with one subfolder of images per class, a .csv table, or a Keras-layout .npz (see `load_dataset`)
+    inputs:str = "unit" # the scale of the images the models see: "unit" (pixels in [0, 1]) or "raw" (0..255, for a teacher that rescales its own input, such as Rescaling(1/255) or keras.applications)
+    image_size:int|None = None # a folder's images resized to this many pixels square; None: as they are (they must share one size)
+    label_column:str|None = None # the label column of a .csv table; None: the column named label, labels, class, target or y
     teacher:str = "bn" # teacher architecture: "bn" (`bn_teacher`, for images or vectors) or "tutorial" (`tutorial_teacher`, images); or the path of a trained teacher saved by Keras (.keras), used as it is
     teachers:int = 1 # number of independently trained teachers; more than 1: their ensemble (mean logits) teaches
     teacher_epochs:int = 12 # epochs of teacher training (the best epoch on validation is kept if `select` says so)
@@ -72,7 +75,7 @@ TASK_CHOSEN = ("teacher_shift", "view_shift")   # settings that may be left out 
 
 EPOCHS_LIMIT = (1, 10_000, "more epochs than that is a typo: a full-MNIST epoch takes minutes here")
 
-CHOICES = {"protocol": ("fair", "tutorial"), "teacher": ModelChoices(TEACHERS), "student": ModelChoices(STUDENTS, ("auto",)), "teacher_mode": ("cached", "online"), "precision": PRECISIONS,
+CHOICES = {"inputs": tuple(INPUTS), "protocol": ("fair", "tutorial"), "teacher": ModelChoices(TEACHERS), "student": ModelChoices(STUDENTS, ("auto",)), "teacher_mode": ("cached", "online"), "precision": PRECISIONS,
            "schedule": ("cosine", "constant"), "select": ("best_val", "last"), "strategy": STRATEGIES}   # setting -> the values it may take
 
 INTEGER_LIMITS = {   # name -> (least, most, why the most): each integer setting is bounded on both sides
@@ -104,6 +107,8 @@ def check_config(
         if value is None and name in TASK_CHOSEN: continue
         if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
             raise ValueError(f"{name} must be an integer >= {least} and at most {most:,} ({why}), got {value!r}")
+    if cfg.image_size is not None and (isinstance(cfg.image_size, bool) or not isinstance(cfg.image_size, int) or not 8 <= cfg.image_size <= 1024):
+        raise ValueError(f"image_size must be an integer from 8 to 1,024 pixels (images larger than that do not fit in memory by the thousand), got {cfg.image_size!r}")
     if cfg.n_train is not None and (isinstance(cfg.n_train, bool) or not isinstance(cfg.n_train, int) or cfg.n_train < 20):
         raise ValueError(f"n_train must be an integer of at least 20, got {cfg.n_train!r}")
     if not 0 < cfg.val_fraction < 0.5: raise ValueError(f"val_fraction must be in (0, 0.5), got {cfg.val_fraction}")
@@ -158,8 +163,11 @@ def task_settings(
     if not task.is_images and (cfg.views or cfg.augment):
         raise TaskMismatch(f"{'a view bank (--views)' if cfg.views else '--augment'} shifts and rotates images, and the data are vectors "
                            f"of shape {task.input_shape}: leave it out")
+    if cfg.inputs != task.inputs and cfg.inputs != ExperimentConfig.inputs:
+        raise TaskMismatch(f"inputs={cfg.inputs!r} was asked, and the task's images are on the scale {task.inputs!r}: "
+                           f"give inputs={cfg.inputs!r} to task_from_arrays, which puts the images on their scale")
     student = AUTO_STUDENT[input_kind(task.input_shape)] if cfg.student == "auto" else cfg.student
-    return replace(cfg, student=student, teacher_shift=task_shift(task, cfg.teacher_shift, "teacher_shift"),
+    return replace(cfg, inputs=task.inputs, student=student, teacher_shift=task_shift(task, cfg.teacher_shift, "teacher_shift"),
                    view_shift=task_shift(task, cfg.view_shift, "view_shift"))
 
 def check_methods_apply(

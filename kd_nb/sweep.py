@@ -20,7 +20,7 @@ import keras
 import matplotlib.pyplot as plt
 
 from .cache import teacher_logits
-from .utils import write_atomic
+from .utils import command_line, write_atomic
 from .arms import students_key
 from .experiment import config_from_args, error_line, RUN_ERRORS, settings_parser
 from .protocol import check_config, ExperimentConfig
@@ -184,7 +184,8 @@ def kd_sweep(argv=None) -> int:
         for a in grid["alphas"]: check_config(replace(cfg, alpha=a))
         for t in grid["temperatures"]: check_config(replace(cfg, temperature=t))
     except ValueError as e: parser.error(str(e))
-    try: run_sweep(cfg, seeds=seeds, **grid)
+    try:
+        with command_line(): run_sweep(cfg, seeds=seeds, **grid)
     except RUN_ERRORS as e: parser.exit(2, f"kd_sweep: error: {error_line(e)}\n")
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished cells are saved in {cfg.out}/; run the same command again to resume")
