@@ -141,7 +141,6 @@ def arm_setup(
     key:dict, # what every student run depends on (`students_key`)
 ) -> ArmRun:
     "Where `arm`'s run of `seed` is saved, its key, and its teacher (trained first if the arm's teacher is a task's)."
-    print(f"[{arm.name} student, seed {seed + 1}/{runs.cfg.seeds}] {arm.epochs} epochs")
     path = runs.students_dir / f"{arm.name}-seed{seed}"
     source, teacher_accuracy = arm.teacher.teach(runs, seed) if arm.distilled else (None, None)
     taught_by = {"taught_by": weights_fingerprint(source)} if arm.distilled and source is not runs.teacher else {}   # a teacher of its own: part of the run's key
@@ -180,6 +179,10 @@ def arm_runs(
     records = {i: saved[1] for i, s in enumerate(setups) if (saved := saved_run(s.path, s.key))}
     for i in records: remove_checkpoint(setups[i].checkpoint)   # a run killed after its record was written left its checkpoint
     todo = [i for i in range(len(jobs)) if i not in records]
+    arms = {}
+    for s in setups: arms[f"{s.arm.name} ({s.arm.epochs} epochs)"] = arms.get(f"{s.arm.name} ({s.arm.epochs} epochs)", 0) + 1
+    print(f"[students] {len(setups)} runs, {', '.join(f'{a} x{n}' for a, n in arms.items())}: {len(todo)} to train"
+          + (f", {len(records)} saved before and reused" if records else ""))
     shared = [i for i in todo if trains_together(setups[i].arm, jobs[i][0].cfg)]
     trainings, groups = {i: arm_training(jobs[i][0], setups[i]) for i in shared}, {}
     for i in shared: groups.setdefault((trainings[i].epochs, trainings[i].done, int(trainings[i].batches.cardinality())), []).append(i)

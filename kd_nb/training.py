@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['learning_rate', 'compile_classifier', 'logits_of', 'accuracy', 'evaluate_classifier', 'EpochAccuracy',
-           'TrainingDiverged', 'StopOnNonFinite', 'fit_verbosity', 'Training', 'prepare_training', 'skip_finished',
-           'finish_training', 'train_model', 'fit_training', 'TrainedTogether', 'build_for_steps', 'member_logs',
-           'MemberCallbacks', 'train_together']
+           'TrainingDiverged', 'StopOnNonFinite', 'duration', 'best_so_far', 'EpochProgress', 'Training',
+           'prepare_training', 'skip_finished', 'finish_training', 'train_model', 'fit_training', 'TrainedTogether',
+           'build_for_steps', 'member_logs', 'MemberCallbacks', 'train_together']
 
 # %% ../nbs/06e_training.ipynb #e3174515
 import contextlib
@@ -142,9 +142,42 @@ class StopOnNonFinite(keras.callbacks.Callback):
                                    "likely causes: a learning rate too high, or NaN / inf in the images or the cached teacher logits")
 
 # %% ../nbs/06e_training.ipynb #8b7ded9b
-def fit_verbosity() -> int:
-    "Keras `verbose`: progress bars on a terminal, one line per epoch in logs and notebooks."
-    return 1 if sys.stdout.isatty() else 2
+def duration(seconds:float) -> str: # "48 s", "3 min 20 s", "1 h 05 min"
+    "A duration as a person reads it."
+    seconds = int(round(seconds))
+    if seconds < 60: return f"{seconds} s"
+    if seconds < 3600: return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+def best_so_far(
+    trackers:dict, # run name -> its `EpochAccuracy`
+) -> str: # "distilled 97.25/96.50, scratch 95.00/95.75": the best validation accuracy of each run, runs of one arm together
+    "Each run's best validation accuracy so far, in percent, the seeds of one arm ('name-seedN') side by side."
+    arms = {}
+    for name, track in trackers.items():
+        arms.setdefault(name.rsplit("-seed", 1)[0], []).append(f"{100 * max(track.curves['val_accuracy'], default=0):.2f}")
+    return ", ".join(f"{arm} {'/'.join(v)}" for arm, v in arms.items())
+
+class EpochProgress(keras.callbacks.Callback):
+    "The progress of one stage: after each epoch, one short line with the epoch, the best validation accuracy so far and the time left."
+    def __init__(self,
+                 stage:str, # what trains, as the line names it ("teacher", "students")
+                 trackers:dict, # run name -> its `EpochAccuracy` (updated before this callback runs)
+                 epochs:int, # the budget
+                 done:int=0, # epochs finished before this fit (restored from a checkpoint)
+                 width:int=200, # the longest line printed
+                ):
+        super().__init__()
+        self.stage, self.trackers, self.epochs, self.done, self.width = stage, trackers, epochs, done, width
+
+    def on_train_begin(self, logs=None): self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        per_epoch = (time.perf_counter() - self.start) / (epoch + 1 - self.done)
+        left = f"{duration(per_epoch * (self.epochs - epoch - 1))} left" if epoch + 1 < self.epochs else "done"
+        line = (f"[{self.stage}] epoch {epoch + 1}/{self.epochs}, {duration(per_epoch)}/epoch, {left}; "
+                f"best validation accuracy (%): {best_so_far(self.trackers)}")
+        print(line if len(line) <= self.width else line[:self.width - 3] + "...", flush=True)
 
 # %% ../nbs/06e_training.ipynb #0704a9c9
 @dataclass
@@ -231,13 +264,14 @@ train_model.__signature__ = inspect.signature(prepare_training).replace(return_a
 def fit_training(
     run:Training, # a prepared training (`prepare_training`)
 ) -> dict: # its record (`finish_training`)
-    "Fit one prepared training (from its checkpoint's epoch on), under its strategy, and make its record."
+    "Fit one prepared training (from its checkpoint's epoch on), under its strategy, with a line of progress per epoch, and make its record."
     start, strategy = time.perf_counter(), run.strategy
+    callbacks = [*run.callbacks, EpochProgress(run.model.name, {run.model.name: run.track}, run.epochs, run.done)]
     if strategy == "none":
         skip_finished(run.batches, run.done)
-        history = run.trainer.fit(run.batches, epochs=run.epochs, initial_epoch=run.done, shuffle=False, verbose=fit_verbosity(),   # batches are shuffled
-                                  callbacks=run.callbacks)
-    else: history = distributed_fit(run.trainer, run.batches, run.epochs, strategy_for(strategy), run.callbacks, initial_epoch=run.done, verbose=fit_verbosity())
+        history = run.trainer.fit(run.batches, epochs=run.epochs, initial_epoch=run.done, shuffle=False, verbose=0,   # batches are shuffled
+                                  callbacks=callbacks)
+    else: history = distributed_fit(run.trainer, run.batches, run.epochs, strategy_for(strategy), callbacks, initial_epoch=run.done, verbose=0)
     return finish_training(run, history.history, time.perf_counter() - start)
 
 # %% ../nbs/06e_training.ipynb #c019db67
@@ -323,6 +357,7 @@ def train_together(
     joint.compile(optimizer=None)
     start = time.perf_counter()
     history = joint.fit(tf.data.Dataset.zip(tuple(r.batches for r in runs)), epochs=runs[0].epochs, initial_epoch=runs[0].done,
-                        shuffle=False, verbose=fit_verbosity(), callbacks=[MemberCallbacks(n, r.trainer, r.callbacks) for n, r in zip(names, runs)])
+                        shuffle=False, verbose=0, callbacks=[*(MemberCallbacks(n, r.trainer, r.callbacks) for n, r in zip(names, runs)),
+                                                             EpochProgress("students", {n: r.track for n, r in zip(names, runs)}, runs[0].epochs, runs[0].done)])
     share = (time.perf_counter() - start) / len(runs)
     return [finish_training(run, member_logs(history.history, name), share) for run, name in zip(runs, names)]
