@@ -523,7 +523,8 @@ def experiment_data(
     name = resolve_source(cfg.dataset)
     arrays = source_arrays(name, cfg.image_size, cfg.label_column)
     x_train, y_train, x_test, y_test = (arrays[k] for k in MNIST_KEYS)
-    print(f"data: {name}: {len(x_train):,} train / {len(x_test):,} test {input_kind(x_train.shape[1:])} of shape {x_train.shape[1:]}"
+    shape = x_train.shape[1:] + ((1,) if len(x_train.shape) == 3 else ())   # (H, W) images get their channel axis
+    print(f"data: {name}: {len(x_train):,} train / {len(x_test):,} test {input_kind(shape)} of shape {shape}"
           + (f", {len(arrays['classes'])} classes ({', '.join(arrays['classes'][:6])}{', ...' if len(arrays['classes']) > 6 else ''})" if "classes" in arrays else ""))
     if cfg.transfer and name not in UNLABELLED:
         raise DatasetError(f"{name}: --transfer needs unlabelled inputs, and this source has no generator of them (sources that have one: "

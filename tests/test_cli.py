@@ -1,5 +1,6 @@
 "kd_experiment end to end on bad input: a one-line error and exit status 2, never a traceback."
 import json
+import re
 import subprocess
 import sys
 
@@ -45,6 +46,8 @@ def bad_files(tmp_path):
              x_test=np.zeros((10, 28, 28), np.float32), y_test=np.arange(10))
     np.savez(tmp_path / "tiny.npz", x_train=np.zeros((40, 28, 28), np.uint8), y_train=np.arange(40) % 10,
              x_test=np.zeros((10, 28, 28), np.uint8), y_test=np.arange(10))
+    (tmp_path / "one_class" / "cat").mkdir(parents=True)
+    (tmp_path / "no_header.csv").write_text("1,2,0\n3,4,1\n")
     return tmp_path
 
 
@@ -52,12 +55,15 @@ def bad_files(tmp_path):
                                            ("float_255.npz", "x_train has float pixels in [200, 200]; float images must be in [0, 1]"),
                                            ("tiny.npz", "class 0 has 4 training image(s); a validation split of 0.1 needs at least 6"),
                                            ("no_labels.npz", "missing key(s) y_train, y_test"),
-                                           ("bad_labels.npz", "none of 10, 11"), ("wrong_shape.npz", "images of 4x4 pixels")])
+                                           ("bad_labels.npz", "none of 10, 11"), ("wrong_shape.npz", "images of 4x4 pixels"),
+                                           ("one_class", "a directory with 1 class subfolder(s); expected one subfolder of images per class"),
+                                           ("no_header.csv", "the table needs a header row")])
 def test_bad_dataset_is_one_line(bad_files, name, message):
     result = kd_experiment("--dataset", str(bad_files / name), "--out", str(bad_files / "out"))
     assert result.returncode == 2
     lines = error_lines(result)
     assert len(lines) == 1 and lines[0].startswith(f"kd_experiment: error: {bad_files / name}: ") and message in lines[0], lines
+    assert not (bad_files / "out").exists()                                  # a run that fails before training leaves no folder
 
 
 @pytest.mark.parametrize("args, message", [(["--seeds", "0"], "seeds"), (["--alpha", "1.5"], "alpha"),
@@ -165,3 +171,60 @@ def test_bfloat16_run_completes(tmp_path):
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["precision"]["name"] == "bfloat16"
     assert all(0.2 < m["test_accuracy_mean"] <= 1 for m in results["models"].values()), results["models"]
+
+
+def quiet_output(result) -> list:
+    "The lines of a command's output that a person should not see: TensorFlow's warnings and C++ log lines, and lines over 200 characters."
+    noise = re.compile(r"^(WARNING:tensorflow|INFO:|[EWI]0000 )")
+    return [l[:120] for l in (result.stdout + result.stderr).splitlines() if noise.match(l) or len(l) > 200]
+
+
+def write_image_folder(folder, n_per_class:int=30, side:int=12):
+    "Two classes of learnable RGB PNGs in Keras's class-subfolder layout (cat/, dog/)."
+    import tensorflow as tf
+    arrays = learnable((side, side, 3), 2, n_per_class)
+    for i, (x, y) in enumerate(zip(arrays["x_train"], arrays["y_train"])):
+        path = folder / ("cat", "dog")[y] / f"{i}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(tf.io.encode_png(np.round(255 * x).astype(np.uint8)).numpy())
+
+
+@pytest.mark.parametrize("kind", ["folder", "csv"])
+def test_folder_and_table_run_end_to_end(tmp_path, kind):
+    "kd_experiment --dataset DIR/ (one subfolder of images per class) and --dataset FILE.csv, on tiny generated data; the output stays readable."
+    if kind == "folder": write_image_folder(tmp_path / "photos"); data = tmp_path / "photos"
+    else:
+        arrays = learnable((8,), 3, 40)
+        rows = [",".join(f"{v:.4f}" for v in x) + f",{('ant', 'bee', 'cow')[y]}" for x, y in zip(arrays["x_train"], arrays["y_train"])]
+        (tmp_path / "table.csv").write_text(",".join(f"f{i}" for i in range(8)) + ",species\n" + "\n".join(rows) + "\n")
+        data = tmp_path / "table.csv"
+    result = kd_experiment("--dataset", str(data), *([] if kind == "folder" else ["--label-column", "species"]), "--teacher-epochs", "3",
+                           "--student-epochs", "2", "--seeds", "1", "--alpha", "0.5", "--temperature", "4", "--no-deploy", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["dataset"]["n_classes"] == (2 if kind == "folder" else 3)
+    assert tuple(results["dataset"]["input_shape"]) == ((12, 12, 3) if kind == "folder" else (8,))
+    assert (tmp_path / "out" / "results.md").read_text().startswith(f"# Distillation on {data.name}")
+    assert quiet_output(result) == [], quiet_output(result)
+
+
+def test_teacher_that_rescales_its_input_is_never_fed_the_wrong_scale(tmp_path):
+    "A teacher with Rescaling(1/255), trained on 0..255 pixels: the run stops in one line naming --inputs raw, and runs with it."
+    import keras
+    arrays = learnable((8, 8), 3, 60)
+    arrays = {k: (np.round(255 * v).astype(np.uint8) if k.startswith("x") else v) for k, v in arrays.items()}
+    np.savez(tmp_path / "mine.npz", **arrays)
+    keras.utils.set_random_seed(0)
+    teacher = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Rescaling(1 / 255), keras.layers.Flatten(), keras.layers.Dense(3)])
+    teacher.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    teacher.fit(arrays["x_train"][..., None].astype(np.float32), arrays["y_train"], epochs=30, verbose=0)   # the raw pixels
+    teacher.save(tmp_path / "teacher.keras")
+    args = ("--dataset", str(tmp_path / "mine.npz"), "--teacher", str(tmp_path / "teacher.keras"), "--student", "mlp", "--student-epochs", "2",
+            "--seeds", "1", "--alpha", "0.5", "--temperature", "4", "--no-deploy", "--out", str(tmp_path / "out"))
+    result = kd_experiment(*args)
+    lines = error_lines(result)
+    assert result.returncode == 2 and len(lines) == 1 and "expects pixels on 0..255" in lines[0] and lines[0].endswith("pass --inputs raw"), lines
+    assert not (tmp_path / "out").exists()                                   # a failed start leaves no folder behind
+    result = kd_experiment(*args, "--inputs", "raw")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["config"]["inputs"] == "raw"
