@@ -181,8 +181,8 @@ def arm_runs(
     todo = [i for i in range(len(jobs)) if i not in records]
     arms = {}
     for s in setups: arms[f"{s.arm.name} ({s.arm.epochs} epochs)"] = arms.get(f"{s.arm.name} ({s.arm.epochs} epochs)", 0) + 1
-    print(f"[students] {len(setups)} runs, {', '.join(f'{a} x{n}' for a, n in arms.items())}: {len(todo)} to train"
-          + (f", {len(records)} saved before and reused" if records else ""))
+    if setups: print(f"[students] {len(setups)} runs, {', '.join(f'{a} x{n}' for a, n in arms.items())}: {len(todo)} to train"
+                     + (f", {len(records)} saved before and reused" if records else ""))
     shared = [i for i in todo if trains_together(setups[i].arm, jobs[i][0].cfg)]
     trainings, groups = {i: arm_training(jobs[i][0], setups[i]) for i in shared}, {}
     for i in shared: groups.setdefault((trainings[i].epochs, trainings[i].done, int(trainings[i].batches.cardinality())), []).append(i)
