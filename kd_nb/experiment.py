@@ -89,7 +89,7 @@ def given_models(
 def run_experiment(
     cfg:ExperimentConfig=ExperimentConfig(), # the settings
     task:Task|None=None, # the data (`task_from_arrays`); None: `cfg.dataset`
-    teacher=None, # a trained teacher of your own, used as it is (as `--teacher PATH.keras`), or a function (seed=None, name="teacher") -> an untrained one the protocol trains; None: `cfg.teacher`
+    teacher=None, # a trained teacher of your own, used as it is (as `--teacher PATH.keras`) and fed images on the scale `cfg.inputs` ([0, 1] unless "raw"), or a function (seed=None, name="teacher") -> an untrained one the protocol trains; None: `cfg.teacher`
     student=None, # a function (seed=None, name="student") -> an untrained student of your own (as `--student PATH.keras`); None: `cfg.student`
 ) -> dict: # the content of results.json
     "Run the reference experiment and write its results, models and plots to `cfg.out` (prepared and locked meanwhile)."

@@ -27,7 +27,7 @@ class ExperimentConfig:
     inputs:str = "unit" # the scale of the images the models see: "unit" (pixels in [0, 1]) or "raw" (0..255, for a teacher that rescales its own input, such as Rescaling(1/255) or keras.applications)
     image_size:int|None = None # a folder's images resized to this many pixels square; None: as they are (they must share one size)
     label_column:str|None = None # the label column of a .csv table; None: the column named label, labels, class, target or y
-    teacher:str = "bn" # teacher architecture: "bn" (`bn_teacher`, for images or vectors) or "tutorial" (`tutorial_teacher`, images); or the path of a trained teacher saved by Keras (.keras), used as it is
+    teacher:str = "bn" # teacher architecture: "bn" (`bn_teacher`, for images or vectors) or "tutorial" (`tutorial_teacher`, images); or the path of a trained teacher saved by Keras (.keras), used as it is, fed images on the scale `inputs` (checked: one that expects the other scale stops the run)
     teachers:int = 1 # number of independently trained teachers; more than 1: their ensemble (mean logits) teaches
     teacher_epochs:int = 12 # epochs of teacher training (the best epoch on validation is kept if `select` says so)
     student:str = "auto" # student architecture: "auto" (the tutorial's for images, "mlp" for vectors), "tutorial" (`tutorial_student`), "mlp" (`mlp_student`), or the path of a saved Keras model whose architecture is used (fresh weights for every seed; the file's weights are not used)

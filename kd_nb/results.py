@@ -233,7 +233,8 @@ def plot_patience(
         ax.set(xlabel="epoch", title=f"{'validation' if split == 'val' else 'test'} accuracy per epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # epochs are whole
         ax.grid(alpha=0.3)
-    drawn = [100 * a for hs in histories.values() for h in hs for k in ("val_accuracy", "test_accuracy") for a in h.get(k, [])[1:]]
+    curves = [h[k] for hs in histories.values() for h in hs for k in ("val_accuracy", "test_accuracy") if h.get(k)]
+    drawn = [100 * a for curve in curves for a in (curve[1:] or curve)]   # the first epoch, far below the rest, only if it is all there is
     axes[0].set(ylabel="accuracy (%)", ylim=(min(drawn) - 0.5, min(100.5, max(drawn + [100 * (teacher_val or 0)]) + 0.5)))   # every curve after its first epoch
     axes[0].legend(fontsize="small", loc="lower right")
     if title: fig.suptitle(title)

@@ -101,6 +101,10 @@ def check_teacher_learned(
     chance, n = chance_accuracy(y_val), len(y_val)
     margin = 2 * np.sqrt(chance * (1 - chance) / n)
     if val_accuracy > chance + margin: return val_accuracy
+    if chance + margin >= 1:
+        raise TeacherAtChance(f"the validation split ({n:,} examples) is too small to tell the {name} from chance: even 100% would not be "
+                              f"above the {100 * chance:.2f}% of always answering the most common class by two binomial standard errors "
+                              f"({100 * margin:.2f} points); use more data or a larger {option('val_fraction')}")
     raise TeacherAtChance(f"the {name} is at chance: {100 * val_accuracy:.2f}% on validation ({n:,} examples), not above the "
                           f"{100 * chance:.2f}% of always answering the most common class by two binomial standard errors "
                           f"({100 * margin:.2f} points); there is nothing to distil from it: {stronger_teacher_advice(cfg)}")

@@ -192,14 +192,15 @@ def write_image_folder(folder, n_per_class:int=30, side:int=12):
 @pytest.mark.parametrize("kind", ["folder", "csv"])
 def test_folder_and_table_run_end_to_end(tmp_path, kind):
     "kd_experiment --dataset DIR/ (one subfolder of images per class) and --dataset FILE.csv, on tiny generated data; the output stays readable."
-    if kind == "folder": write_image_folder(tmp_path / "photos"); data = tmp_path / "photos"
+    if kind == "folder": write_image_folder(tmp_path / "photos", n_per_class=100); data = tmp_path / "photos"
     else:
-        arrays = learnable((8,), 3, 40)
+        arrays = learnable((8,), 3, 60)
         rows = [",".join(f"{v:.4f}" for v in x) + f",{('ant', 'bee', 'cow')[y]}" for x, y in zip(arrays["x_train"], arrays["y_train"])]
         (tmp_path / "table.csv").write_text(",".join(f"f{i}" for i in range(8)) + ",species\n" + "\n".join(rows) + "\n")
         data = tmp_path / "table.csv"
     result = kd_experiment("--dataset", str(data), *([] if kind == "folder" else ["--label-column", "species"]), "--teacher-epochs", "3",
-                           "--student-epochs", "2", "--seeds", "1", "--alpha", "0.5", "--temperature", "4", "--no-deploy", "--out", str(tmp_path / "out"))
+                           "--student-epochs", "2", "--seeds", "1", "--alpha", "0.5", "--temperature", "4", "--val-fraction", "0.2", "--no-deploy",
+                           "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert results["dataset"]["n_classes"] == (2 if kind == "folder" else 3)
