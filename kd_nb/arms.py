@@ -25,6 +25,7 @@ from .targets import TeacherOutputs, arm_batches, student_view_bank, transfer_ta
 from .teachers import task_teacher
 from .terms import method_teacher, method_terms
 from .training import Training, fit_training, prepare_training, train_together
+from .utils import say
 
 # %% ../nbs/07c_arms.ipynb #c537458e
 @dataclass(frozen=True)
@@ -181,14 +182,14 @@ def arm_runs(
     todo = [i for i in range(len(jobs)) if i not in records]
     arms = {}
     for s in setups: arms[f"{s.arm.name} ({s.arm.epochs} epochs)"] = arms.get(f"{s.arm.name} ({s.arm.epochs} epochs)", 0) + 1
-    if setups: print(f"[students] {len(setups)} runs, {', '.join(f'{a} x{n}' for a, n in arms.items())}: {len(todo)} to train"
+    if setups: say(f"[students] {len(setups)} runs, {', '.join(f'{a} x{n}' for a, n in arms.items())}: {len(todo)} to train"
                      + (f", {len(records)} saved before and reused" if records else ""))
     shared = [i for i in todo if trains_together(setups[i].arm, jobs[i][0].cfg)]
     trainings, groups = {i: arm_training(jobs[i][0], setups[i]) for i in shared}, {}
     for i in shared: groups.setdefault((trainings[i].epochs, trainings[i].done, int(trainings[i].batches.cardinality())), []).append(i)
     for group in [*groups.values(), *([i] for i in todo if i not in shared)]:
         if len(group) > 1:
-            print(f"[students] {len(group)} runs trained together, as one program: {', '.join(labels[i] for i in group)}")
+            say(f"[students] {len(group)} runs trained together, as one program: {', '.join(labels[i] for i in group)}")
             fitted = train_together([trainings[i] for i in group], [labels[i] for i in group])
         else:
             if group[0] not in trainings: trainings[group[0]] = arm_training(jobs[group[0]][0], setups[group[0]])   # prepared just before it trains, as alone

@@ -8,7 +8,7 @@ __all__ = ['TUTORIAL_PROTOCOL', 'MAX_SHIFT', 'TASK_CHOSEN', 'EPOCHS_LIMIT', 'CHO
 
 # %% ../nbs/07_protocol.ipynb #c9843f32
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from .data import INPUTS, Task, input_kind
 from .distiller import check_alpha
@@ -63,6 +63,11 @@ class ExperimentConfig:
 
     @property
     def epochs_scratch(self) -> int: return self.student_epochs if self.scratch_epochs is None else self.scratch_epochs
+
+    def __repr__(self):
+        "The settings that differ from the defaults, as they would be written: `ExperimentConfig(n_train=300)`."
+        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if getattr(self, f.name) != f.default]
+        return f"ExperimentConfig({', '.join(changed)})"
 
 # %% ../nbs/07_protocol.ipynb #1f320195
 TUTORIAL_PROTOCOL = dict(teacher="tutorial", teachers=1, teacher_epochs=6, teacher_shift=0, student_epochs=5, scratch_epochs=3,

@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 from .deploy import latency_ratios, machine_info, plot_accuracy_latency
 from .precision import speedups_text
 from .terms import method_names
-from .utils import MarkdownText, write_atomic, show_markdown
+from .utils import MarkdownText, say, write_atomic, show_markdown
 from .protocol import ExperimentConfig, arm_name
 from .teachers import teacher_warning
 
@@ -320,7 +320,7 @@ def experiment_results(
     "results.json's one schema: the settings, the data, the teacher, every model's summary over seeds, each arm compared with scratch, the machine and the precision."
     models = {"teacher": summarize_runs([teacher_rec], sizes["teacher"]), **{k: summarize_runs(runs[k], sizes[k]) for k in runs}}
     teacher_rec["warning"] = teacher_warning(teacher_rec["val_accuracy"], models["scratch"]["val_accuracy_mean"], cfg)
-    if teacher_rec["warning"]: print(teacher_rec["warning"])
+    if teacher_rec["warning"]: say(teacher_rec["warning"])
     results = {"config": asdict(cfg),
                "dataset": {"name": data.name, "fingerprint": data.fingerprint, "n_classes": data.n_classes, "input_shape": list(data.input_shape), "n_train": len(data.train[1]),
                            "n_val": len(data.val[1]), "n_test": len(data.test[1])},

@@ -26,7 +26,7 @@ from .protocol import ExperimentConfig, check_methods_apply, task_settings
 from .runs import Checkpoint, cached_run
 from .targets import shift_batches
 from .training import accuracy, evaluate_classifier, logits_of, train_model
-from .utils import ON_COMMAND_LINE, option
+from .utils import ON_COMMAND_LINE, option, say
 
 # %% ../nbs/07a_teachers.ipynb #93a6a124
 def train_teachers(
@@ -223,7 +223,7 @@ def data_and_teacher(
     trained = {"student": build_student, **({} if given else {"teacher": registered_builder(cfg.teacher, TEACHERS, data.input_shape, data.n_classes)})}
     batch = [a[:cfg.batch_size] for a in data.train]
     precision = measured_precision(cfg.precision, trained, *batch, workers=worker_of(strategy_for(cfg.strategy))[1], trial=(data.train, data.val))
-    print(f"[precision] on the machine that ran this: {precision.name}, {precision.reason}")
+    say(f"[precision] on the machine that ran this: {precision.name}, {precision.reason}")
     teacher, teacher_rec = train_teachers(data, cfg, out, precision, given=given)
     print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
     return RunStart(cfg, data, precision, teacher, teacher_rec, build_student)

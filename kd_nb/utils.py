@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['ON_COMMAND_LINE', 'fingerprint', 'write_atomic', 'fingerprint_file', 'arrays_fingerprint', 'save_arrays',
-           'load_arrays', 'check_choice', 'command_line', 'option', 'replicas_in_sync', 'top1_accuracy', 'MarkdownText',
-           'show_markdown']
+           'load_arrays', 'check_choice', 'command_line', 'option', 'say', 'replicas_in_sync', 'top1_accuracy',
+           'MarkdownText', 'show_markdown']
 
 # %% ../nbs/00a_utils.ipynb #04ffb958
 import contextlib
@@ -14,6 +14,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -100,6 +101,14 @@ def option(
     "A setting named the way the caller gives it: a command's option inside `command_line()`, a Python argument elsewhere."
     if ON_COMMAND_LINE.get(): return f"--{name.replace('_', '-')}" + ("" if value is None else f" {value}")
     return name + ("" if value is None else f"={value!r}")
+
+# %% ../nbs/00a_utils.ipynb #4b86eff9
+def say(
+    text:str, # one message, however long
+    width:int=120, # the longest line printed
+):
+    "Print `text` wrapped at `width` characters, its later lines indented by two spaces."
+    print(textwrap.fill(text, width, subsequent_indent="  ", break_on_hyphens=False), flush=True)
 
 # %% ../nbs/00a_utils.ipynb #a1c0f002
 def replicas_in_sync() -> int:

@@ -85,7 +85,12 @@ LAYOUT_REPORT = """(async () => {
     const sizes = Array.from(svg.querySelectorAll("text"), t => Number(t.getAttribute("font-size")));
     diagrams.push({src: img.src.split("/").pop(), min_text_px: Math.min(...sizes) * img.getBoundingClientRect().width / box[2]});
   }
-  return {scroll_width: document.documentElement.scrollWidth, width, sticking_out: out.slice(0, 5), diagrams};
+  if (math.length) for (let i = 0; i < 200 && !document.documentElement.dataset.equationsFitted; i++) await new Promise(r => setTimeout(r, 50));
+  const too_wide = [];   // code and equations wider than their box (a log, a cell's output, scrolls on purpose)
+  for (const e of document.querySelectorAll("article div.highlight pre, article mjx-container[display='true']"))
+    if (!e.closest(".cell_output") && e.scrollWidth > e.clientWidth + 1)
+      too_wide.push(`${e.tagName.toLowerCase()} ${e.scrollWidth} > ${e.clientWidth} px: ${(e.textContent || "").slice(0, 60)}`);
+  return {scroll_width: document.documentElement.scrollWidth, width, sticking_out: out.slice(0, 5), diagrams, too_wide};
 })()"""
 
 
@@ -221,6 +226,19 @@ def test_pages_fit_the_screen(browser, phone, width):
     layouts = {p: (browser[p]["layout"] if width == WIDTHS[0] else phone[p]) for p in PAGES}
     assert all(width - 20 <= l["width"] <= width for l in layouts.values())   # the window's width, less a scroll bar
     assert {p: (l["scroll_width"], l["sticking_out"]) for p, l in layouts.items() if l["scroll_width"] > l["width"]} == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_code_and_equations_fit_their_boxes(browser, phone, width):
+    "No code block or equation is wider than its box: code wraps, an equation is drawn smaller until it fits; only logs scroll."
+    layouts = {p: (browser[p]["layout"] if width == WIDTHS[0] else phone[p]) for p in PAGES}
+    assert {p: l["too_wide"] for p, l in layouts.items() if l["too_wide"]} == {}
+
+
+def test_home_page_has_a_picture(browser):
+    "The home page shows the accuracy-latency picture of the default run, loaded."
+    images = [i for i in browser["index.html"]["images"] if i["src"].endswith(".png")]
+    assert images and all(i["loaded"] for i in images), browser["index.html"]["images"]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
