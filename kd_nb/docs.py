@@ -242,6 +242,7 @@ div.highlight pre, dt.sig { white-space: pre-wrap; overflow-wrap: anywhere; }
 img { max-width: 100%; height: auto; }
 code.literal, code.literal span.pre, h1, h2, h3, h4, p, li, a { overflow-wrap: anywhere; }   /* a long inline name or path breaks instead of widening the page */
 code.literal span.pre { white-space: pre-wrap; }
+td p, th p { overflow-wrap: normal; }   /* a table cell breaks between words, never inside one */
 """
 
 # an equation wider than its box is drawn smaller until it fits (MathJax 3 does not break lines); the page says when it is done

@@ -302,7 +302,7 @@ def terminal_summary(
     models = results["models"]
     deployed = all("litert" in m for m in models.values())
     columns = [c for c in RESULT_COLUMNS if c.header in SUMMARY_HEADERS and (deployed or not c.deployed)]
-    prose = [textwrap.fill(line, width) for line in comparisons_text(results).splitlines() if line]
+    prose = [textwrap.fill(line, width, break_on_hyphens=False) for line in comparisons_text(results).splitlines() if line]
     return MarkdownText("\n\n".join([results_title(results), markdown_table(models, columns), *prose,
                                      "The full table, the settings and the plots: results.md and the PNG files beside it."]))
 

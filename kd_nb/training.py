@@ -142,8 +142,9 @@ class StopOnNonFinite(keras.callbacks.Callback):
                                    "likely causes: a learning rate too high, or NaN / inf in the images or the cached teacher logits")
 
 # %% ../nbs/06e_training.ipynb #8b7ded9b
-def duration(seconds:float) -> str: # "48 s", "3 min 20 s", "1 h 05 min"
+def duration(seconds:float) -> str: # "0.4 s", "48 s", "3 min 20 s", "1 h 05 min"
     "A duration as a person reads it."
+    if seconds < 9.95: return f"{seconds:.1f} s"
     seconds = int(round(seconds))
     if seconds < 60: return f"{seconds} s"
     if seconds < 3600: return f"{seconds // 60} min {seconds % 60:02d} s"

@@ -90,7 +90,8 @@ LAYOUT_REPORT = """(async () => {
   for (const e of document.querySelectorAll("article div.highlight pre, article mjx-container[display='true']"))
     if (!e.closest(".cell_output") && e.scrollWidth > e.clientWidth + 1)
       too_wide.push(`${e.tagName.toLowerCase()} ${e.scrollWidth} > ${e.clientWidth} px: ${(e.textContent || "").slice(0, 60)}`);
-  return {scroll_width: document.documentElement.scrollWidth, width, sticking_out: out.slice(0, 5), diagrams, too_wide};
+  const wide_tables = Array.from(document.querySelectorAll("article table"), t => t.scrollWidth > t.clientWidth + 1 ? `table ${t.scrollWidth} > ${t.clientWidth} px: ${t.rows[0].textContent.trim().slice(0, 60)}` : null).filter(Boolean);
+  return {scroll_width: document.documentElement.scrollWidth, width, sticking_out: out.slice(0, 5), diagrams, too_wide, wide_tables};
 })()"""
 
 
@@ -233,6 +234,12 @@ def test_code_and_equations_fit_their_boxes(browser, phone, width):
     "No code block or equation is wider than its box: code wraps, an equation is drawn smaller until it fits; only logs scroll."
     layouts = {p: (browser[p]["layout"] if width == WIDTHS[0] else phone[p]) for p in PAGES}
     assert {p: l["too_wide"] for p, l in layouts.items() if l["too_wide"]} == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_home_page_tables_fit(browser, phone, width):
+    "The home page's tables fit the screen without scrolling (the experiment's page has the full table, which may scroll)."
+    assert (browser["index.html"]["layout"] if width == WIDTHS[0] else phone["index.html"])["wide_tables"] == []
 
 
 def test_home_page_has_a_picture(browser):
