@@ -439,7 +439,7 @@ def check_split_sizes(
     if counts.min() < need:
         c = classes[np.argmin(counts)]
         raise DatasetError(f"{origin}: class {c} has {counts.min()} training image(s); a validation split of {val_fraction} needs at "
-                           f"least {need} per class (use a larger --n-train or data set)")
+                           f"least {need} per class (use a larger {option('n_train')} or data set)")
 
 # %% ../nbs/03_data.ipynb #dc4f6029
 def check_all_classes(
@@ -527,7 +527,7 @@ def experiment_data(
     print(f"data: {name}: {len(x_train):,} train / {len(x_test):,} test {input_kind(shape)} of shape {shape}"
           + (f", {len(arrays['classes'])} classes ({', '.join(arrays['classes'][:6])}{', ...' if len(arrays['classes']) > 6 else ''})" if "classes" in arrays else ""))
     if cfg.transfer and name not in UNLABELLED:
-        raise DatasetError(f"{name}: --transfer needs unlabelled inputs, and this source has no generator of them (sources that have one: "
+        raise DatasetError(f"{name}: {option('transfer')} needs unlabelled inputs, and this source has no generator of them (sources that have one: "
                            f"{', '.join(UNLABELLED) or 'none'}); from Python, give x_unlabelled to task_from_arrays")
     unlabelled = UNLABELLED[name](cfg.transfer) if cfg.transfer else None
     return task_from_arrays(x_train, y_train, x_test, y_test, name, cfg.val_fraction, cfg.n_train, unlabelled, cfg.inputs)

@@ -21,7 +21,7 @@ from .arms import other_teachers, student_runs, students_key
 from .data import DatasetError, Task
 from .deploy import deployment_report
 from .distributed import is_chief, outside_strategy, strategy_for, worker_out
-from .models import (TEACHERS, Architecture, ArchitectureMismatch, ModelFileError, architecture_fingerprint, model_size,
+from .models import (GIVEN_FILES, TEACHERS, Architecture, ArchitectureMismatch, ModelFileError, architecture_fingerprint, model_size,
                           tutorial_student, weights_fingerprint)
 from .precision import float32_model
 from .protocol import CHOICES, TUTORIAL_PROTOCOL, ExperimentConfig, TaskMismatch, check_config
@@ -80,8 +80,8 @@ def given_models(
         cfg = replace(cfg, teacher=name)
     if student is not None:
         if not callable(student): raise TypeError(f"student must be a function (seed=None, name='student') -> an untrained model, got {type(student).__name__}")
-        student(name="student").save(out / "given-student.keras")
-        cfg = replace(cfg, student=str(out / "given-student.keras"))
+        student(name="student").save(out / GIVEN_FILES["student"])
+        cfg = replace(cfg, student=str(out / GIVEN_FILES["student"]))
     return cfg
 
 # %% ../nbs/07f_experiment.ipynb #06011f76

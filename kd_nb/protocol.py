@@ -17,7 +17,7 @@ from .models import AUTO_STUDENT, STUDENTS, TEACHERS, ModelChoices, ensemble, is
 from .precision import PRECISIONS
 from .soft_labels import check_temperature
 from .terms import checked_method, method_names, method_setting, method_teacher, method_terms
-from .utils import check_choice
+from .utils import check_choice, option
 
 # %% ../nbs/07_protocol.ipynb #ef11175e
 @dataclass(frozen=True)
@@ -130,9 +130,9 @@ def check_config(
     if len({arm_name(m) for m in cfg.methods}) < len(cfg.methods):
         raise ValueError(f"methods must be a non-empty list of distinct method names, got {cfg.methods!r}")
     if is_model_file(cfg.teacher):
-        if cfg.teachers != 1: raise ValueError(f"--teacher {cfg.teacher} is one trained teacher: --teachers must be 1, got {cfg.teachers}")
+        if cfg.teachers != 1: raise ValueError(f"{option('teacher', cfg.teacher)} is one trained teacher: {option('teachers')} must be 1, got {cfg.teachers}")
         trains = [m for m in cfg.methods if callable(method_teacher(m))]
-        if trains: raise ValueError(f"{', '.join(trains)} learn(s) from a teacher of the run's architecture trained on another task, and a teacher file has no architecture to train: use --teacher bn or tutorial")
+        if trains: raise ValueError(f"{', '.join(trains)} learn(s) from a teacher of the run's architecture trained on another task, and a teacher file has no architecture to train: use {option('teacher', 'bn')} or {option('teacher', 'tutorial')}")
     others = [m for m in cfg.methods if method_teacher(m) != "run"]
     if cfg.views and others: raise ValueError(f"a view bank holds the run teacher's logits, and {', '.join(others)} learn from another teacher: use views=0")
     if cfg.transfer and (cfg.views or cfg.augment or cfg.teacher_mode == "online"):
@@ -166,7 +166,7 @@ def task_settings(
 ) -> ExperimentConfig: # the settings made concrete for `task`
     "`cfg` for `task`: the student `auto` chosen for its inputs, the shifts left out scaled to its images; what cannot apply to it refused in one line."
     if not task.is_images and (cfg.views or cfg.augment):
-        raise TaskMismatch(f"{'a view bank (--views)' if cfg.views else '--augment'} shifts and rotates images, and the data are vectors "
+        raise TaskMismatch(f"{'a view bank (' + option('views') + ')' if cfg.views else option('augment')} shifts and rotates images, and the data are vectors "
                            f"of shape {task.input_shape}: leave it out")
     if cfg.inputs != task.inputs and cfg.inputs != ExperimentConfig.inputs:
         raise TaskMismatch(f"inputs={cfg.inputs!r} was asked, and the task's images are on the scale {task.inputs!r}: "

@@ -23,7 +23,7 @@ import numpy as np
 import keras
 
 from .distributed import strategy_for, worker_out
-from .models import weights_fingerprint
+from .models import GIVEN_FILES, weights_fingerprint
 from .utils import fingerprint_file, load_arrays, save_arrays, write_atomic
 
 # %% ../nbs/06d_runs.ipynb #f9d802ff
@@ -242,7 +242,7 @@ def out_lock(
         os.close(fd)
 
 # %% ../nbs/06d_runs.ipynb #29094dab
-BEFORE_TRAINING = {"given-teacher.keras", "given-student.keras"}   # what a run writes before it trains (`given_models`): a failed start's only files
+BEFORE_TRAINING = set(GIVEN_FILES.values())   # what a run writes before it trains (`given_models`): a failed start's only files
 
 def holds_out_lock(run):
     "Decorator: `run(cfg, ...)` runs with this worker's folder (`cfg.out`, or one inside it: `worker_out`) prepared (`prepare_out`) and locked (`out_lock`); a folder it made is removed again if the run fails before anything is trained."

@@ -19,6 +19,7 @@ from .data import DatasetError, Task, to_dataset
 from .protocol import ExperimentConfig
 from .terms import distillation_targets
 from .models import weights_fingerprint
+from .utils import option
 
 # %% ../nbs/06c_targets.ipynb #d352a3b0
 def mnist_augmentation(
@@ -129,7 +130,7 @@ def transfer_task(
 ) -> Task: # `data` whose training split has the `n` inputs added, labelled by the teacher's answers
     "The distilled students' task with a transfer set: `n` unlabelled inputs added to the training split, each labelled by the teacher."
     have = 0 if data.unlabelled is None else len(data.unlabelled)
-    if have < n: raise DatasetError(f"{data.name}: --transfer {n} needs {n:,} unlabelled inputs, and the task has {have:,}")
+    if have < n: raise DatasetError(f"{data.name}: {option('transfer', n)} needs {n:,} unlabelled inputs, and the task has {have:,}")
     x = data.unlabelled[:n]
     answers = teacher_logits(teacher, x, cache_dir=cache_dir, verbose=False).argmax(axis=1).astype(data.train[1].dtype)
     print(f"[transfer set] {n:,} unlabelled inputs labelled by the teacher, added to the distilled students' {len(data.train[1]):,}")

@@ -19,7 +19,7 @@ import keras
 from .data import INPUTS, Task, experiment_data, relabelled
 from .distributed import strategy_for, worker_of
 from .distiller import known_input_shape
-from .models import TEACHERS, ensemble, is_model_file, load_model_file, registered_builder, student_builder, weights_fingerprint
+from .models import GIVEN_FILES, TEACHERS, ensemble, model_named, is_model_file, load_model_file, registered_builder, student_builder, weights_fingerprint
 from .measured_precision import measured_precision
 from .precision import precision_policy
 from .protocol import ExperimentConfig, check_methods_apply, task_settings
@@ -73,7 +73,7 @@ def chance_accuracy(y) -> float: # the accuracy of always answering the most com
     return float(np.bincount(np.asarray(y)).max() / len(y))
 
 # %% ../nbs/07a_teachers.ipynb #c73d8b47
-GIVEN_TEACHER = "given-teacher.keras"   # where `run_experiment` saves a trained teacher given in Python (`given_models`)
+GIVEN_TEACHER = GIVEN_FILES["teacher"]   # where `run_experiment` saves a trained teacher given in Python (`given_models`)
 
 def teacher_named(
     path, # the teacher's file
@@ -139,20 +139,20 @@ def check_model_fits(
     teacher:keras.Model, # a teacher loaded from `path` (or a student built from it)
     data:dict, # from `experiment_data`
     path, # its file, for the message
-    option:str="--teacher", # the option that named the file
+    setting:str="teacher", # the setting that named the file: "teacher" or "student"
 ) -> keras.Model: # `teacher`, if it fits
     "Raise `ModelMismatch` in one line unless `teacher` takes the data's inputs and outputs one logit per class."
-    x, classes = data.val[0], data.n_classes
+    x, classes, named = data.val[0], data.n_classes, model_named(path, setting)
     shape = known_input_shape(teacher)
     if shape is None or tuple(shape[1:]) != tuple(x.shape[1:]):
-        raise ModelMismatch(f"{option} {path} takes inputs of shape {None if shape is None else tuple(shape[1:])}, "
+        raise ModelMismatch(f"{named} takes inputs of shape {None if shape is None else tuple(shape[1:])}, "
                               f"but the data's inputs are {tuple(x.shape[1:])}")
     scores = logits_of(teacher, x[:256])
     if scores.ndim != 2 or scores.shape[1] != classes:
-        raise ModelMismatch(f"{option} {path} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
+        raise ModelMismatch(f"{named} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
                               "a classifier gives one logit per class")
     if np.all(scores >= 0) and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3):
-        raise ModelMismatch(f"{option} {path} outputs probabilities (every row is >= 0 and sums to 1): distillation softens "
+        raise ModelMismatch(f"{named} outputs probabilities (every row is >= 0 and sums to 1): distillation softens "
                               "the teacher's logits, so save the model without its final softmax")
     return teacher
 
@@ -215,7 +215,7 @@ def data_and_teacher(
     data = experiment_data(cfg) if task is None else task
     cfg = task_settings(cfg, data)
     build_student = student_builder(cfg.student, data.input_shape, data.n_classes)
-    if is_model_file(cfg.student): check_model_fits(build_student(name="student"), data, cfg.student, "--student")
+    if is_model_file(cfg.student): check_model_fits(build_student(name="student"), data, cfg.student, "student")
     given = None
     if is_model_file(cfg.teacher):   # loaded once: checked, then used as it is
         with strategy_for(cfg.strategy).scope(): given = check_model_fits(load_model_file(cfg.teacher), data, cfg.teacher)
