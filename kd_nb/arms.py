@@ -9,6 +9,7 @@ __all__ = ['RUN_TEACHER', 'PEER_STUDENT', 'ADDED_AT_DEFAULT', 'Arm', 'experiment
            'students_key']
 
 # %% ../nbs/07c_arms.ipynb #e23d024f
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -180,8 +181,7 @@ def arm_runs(
     records = {i: saved[1] for i, s in enumerate(setups) if (saved := saved_run(s.path, s.key))}
     for i in records: remove_checkpoint(setups[i].checkpoint)   # a run killed after its record was written left its checkpoint
     todo = [i for i in range(len(jobs)) if i not in records]
-    arms = {}
-    for s in setups: arms[f"{s.arm.name} ({s.arm.epochs} epochs)"] = arms.get(f"{s.arm.name} ({s.arm.epochs} epochs)", 0) + 1
+    arms = Counter(f"{s.arm.name} ({s.arm.epochs} epochs)" for s in setups)
     if setups: say(f"[students] {len(setups)} runs, {', '.join(f'{a} x{n}' for a, n in arms.items())}: {len(todo)} to train"
                      + (f", {len(records)} saved before and reused" if records else ""))
     shared = [i for i in todo if trains_together(setups[i].arm, jobs[i][0].cfg)]

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import keras
 
-from .data import INPUTS, Task, experiment_data, relabelled
+from .data import INPUTS, WHITE, Task, experiment_data, relabelled
 from .distributed import strategy_for, worker_of
 from .distiller import known_input_shape
 from .models import GIVEN_FILES, TEACHERS, ensemble, model_named, is_model_file, load_model_file, registered_builder, student_builder, weights_fingerprint
@@ -165,7 +165,7 @@ def teacher_from_file(
     print(f"[teacher] {cfg.teacher}: a trained teacher, used as it is (not trained)")
     check_model_fits(teacher, data, cfg.teacher)
     check_input_scale(teacher, data, cfg.teacher)
-    val_accuracy = check_teacher_learned(accuracy(teacher, *data.val), data.val[1], cfg, teacher_named(cfg.teacher)[4:])
+    val_accuracy = check_teacher_learned(accuracy(teacher, *data.val), data.val[1], cfg, teacher_named(cfg.teacher).removeprefix("the "))
     evaluation = evaluate_classifier(teacher, *data.test)
     record = {"val_accuracy": val_accuracy, "test_accuracy": evaluation["accuracy"], "test_loss": evaluation["loss"],
               "train_seconds": 0.0, "history": {"val_accuracy": []}, "best_epoch": 0, "source": str(cfg.teacher),
@@ -188,7 +188,7 @@ def check_input_scale(
     ours = accuracy(teacher, x, y)
     if not data.is_images: return ours
     other = next(s for s in INPUTS if s != data.inputs)
-    theirs = accuracy(teacher, x * (255.0 if other == "raw" else 1 / 255.0), y)
+    theirs = accuracy(teacher, x * (WHITE[other] / WHITE[data.inputs]), y)
     margin = max(2 * np.sqrt((ours * (1 - ours) + theirs * (1 - theirs)) / len(y)), 0.01)
     if theirs - ours <= margin: return ours
     where = "" if ON_COMMAND_LINE.get() else " (to ExperimentConfig, or to task_from_arrays for a task of your own)"
