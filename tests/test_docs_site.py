@@ -161,6 +161,11 @@ def test_site_needs_no_network(site):
         assert not re.search(r'<link[^>]+rel="stylesheet"[^>]+href="(https?:)?//', text), page
 
 
+def test_pages_have_an_icon(site):
+    "Every page names its icon, so that no browser asks the server for a /favicon.ico it has not (a 404 in the console)."
+    for page in site.glob("*.html"): assert re.search(r'<link[^>]+rel="icon"[^>]+href="_static/kd_nb.svg"', page.read_text(encoding="utf-8")), page
+
+
 def test_pages_load_without_errors(browser):
     title = get_config().title
     for page in PAGES:
