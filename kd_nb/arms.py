@@ -17,7 +17,7 @@ import numpy as np
 import keras
 
 from .distributed import strategy_for
-from .models import architecture_fingerprint, is_model_file, student_builder, teacher_members, tutorial_student, weights_fingerprint
+from .models import architecture_fingerprint, is_model_file, student_builder, teacher_members, tutorial_student, model_fingerprint
 from .precision import precision_policy
 from .protocol import ExperimentConfig, arm_name
 from .runs import Checkpoint, epochs_file, forget_without_epochs, load_epoch_weights, remove_checkpoint, save_epoch_weights, save_run, saved_run
@@ -145,7 +145,7 @@ def arm_setup(
     "Where `arm`'s run of `seed` is saved, its key, and its teacher (trained first if the arm's teacher is a task's)."
     path = runs.students_dir / f"{arm.name}-seed{seed}"
     source, teacher_accuracy = arm.teacher.teach(runs, seed) if arm.distilled else (None, None)
-    taught_by = {"taught_by": weights_fingerprint(source)} if arm.distilled and source is not runs.teacher else {}   # a teacher of its own: part of the run's key
+    taught_by = {"taught_by": model_fingerprint(source)} if arm.distilled and source is not runs.teacher else {}   # a teacher of its own: part of the run's key
     run_key = {**key, "seed": seed, "kind": arm.name, **taught_by}
     forget_without_epochs(path, run_key)
     return ArmRun(arm, seed, path, run_key, Checkpoint(path.with_name(f"{path.name}-partial.npz"), run_key), source, teacher_accuracy)
@@ -268,4 +268,4 @@ def students_key(
     if is_model_file(cfg.student):   # the file's architecture, not its path, says what trains
         build = build_student or student_builder(cfg.student, data.input_shape, data.n_classes)
         settings["student_architecture"] = architecture_fingerprint(build(name="student"))
-    return {**settings, "precision": precision.name, "data": data.fingerprint, "teacher": weights_fingerprint(teacher)}
+    return {**settings, "precision": precision.name, "data": data.fingerprint, "teacher": model_fingerprint(teacher)}

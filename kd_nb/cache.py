@@ -15,7 +15,7 @@ import tensorflow as tf
 import keras
 
 from .utils import fingerprint, load_arrays, save_arrays
-from .models import weights_fingerprint
+from .models import model_fingerprint
 from .precision import float32_model
 from .distiller import feature_layers
 from .terms import distillation_targets
@@ -46,7 +46,7 @@ def teacher_logits(
     x = dataset_inputs(x) if isinstance(x, tf.data.Dataset) else np.asarray(x)
     teacher = float32_model(teacher) if in_float32 else teacher
     precision = "" if in_float32 or teacher.compute_dtype == "float32" else f"-{teacher.compute_dtype}"
-    path = None if cache_dir is None else Path(cache_dir) / f"teacher-logits-{weights_fingerprint(teacher)}-{fingerprint(x)}{precision}.npz"
+    path = None if cache_dir is None else Path(cache_dir) / f"teacher-logits-{model_fingerprint(teacher)}-{fingerprint(x)}{precision}.npz"
     saved = None if path is None else load_arrays(path, verbose)
     if saved is not None and saved.get("logits", np.empty(0)).shape[:1] == (len(x),):
         if verbose: print(f"teacher logits: loaded {saved['logits'].shape} from {path}")
@@ -68,7 +68,7 @@ def teacher_features(
 ) -> dict: # {layer name: its outputs on `x`, float32 (len(x), ...)}
     "The outputs of the teacher's layers `layers` on `x` (inference mode, float32), optionally cached on disk."
     x, layers, teacher = np.asarray(x), list(layers), float32_model(teacher)
-    path = None if cache_dir is None else Path(cache_dir) / f"teacher-features-{weights_fingerprint(teacher)}-{fingerprint(x)}-{'-'.join(layers)}.npz"
+    path = None if cache_dir is None else Path(cache_dir) / f"teacher-features-{model_fingerprint(teacher)}-{fingerprint(x)}-{'-'.join(layers)}.npz"
     saved = None if path is None else load_arrays(path, verbose)
     if saved is not None and set(saved) == set(layers) and all(len(v) == len(x) for v in saved.values()):
         if verbose: print(f"teacher features: loaded {', '.join(layers)} from {path}")
@@ -133,7 +133,7 @@ def view_bank(
     x = np.asarray(x)
     if k < 1 or max_shift < 0: raise ValueError(f"a view bank needs k >= 1 and max_shift >= 0, got k={k}, max_shift={max_shift}")
     teacher = float32_model(teacher)
-    path = None if cache_dir is None else (Path(cache_dir) / f"view-bank-{weights_fingerprint(teacher)}-{fingerprint(x)}"
+    path = None if cache_dir is None else (Path(cache_dir) / f"view-bank-{model_fingerprint(teacher)}-{fingerprint(x)}"
                                             f"-k{k}-shift{max_shift}-seed{seed}.npz")
     saved = None if path is None else load_arrays(path, verbose)
     if saved is not None and set(saved) == {"shifts", "logits"} and saved["logits"].shape[:2] == (len(x), k):

@@ -86,7 +86,7 @@ KNOWN_ANSWERS = 0.99   # the scratch student gives the teacher's answer on this 
 RELIABLE_TEACHER = 0.5   # the teacher is right on less than this share of the validation images the scratch student gets wrong: unreliable where it matters
 
 def fidelity_text(
-    results:dict, # the content of results.json, with its "fidelity" (`fidelity`)
+    results:dict, # the content of results.json, with its "fidelity" (`student_fidelity`)
 ) -> str: # a paragraph; "" when the distilled student is clearly ahead, or nothing was measured
     "Why the distilled student is not clearly ahead of scratch, as the run measured it on the seed-0 students."
     f, c = results.get("fidelity"), (results.get("comparisons") or {}).get("distilled")

@@ -18,7 +18,7 @@ from .cache import add_teacher_logits, augment_batches, bank_batches, random_shi
 from .data import DatasetError, Task, to_dataset
 from .protocol import ExperimentConfig
 from .terms import distillation_targets
-from .models import weights_fingerprint
+from .models import model_fingerprint
 from .utils import option
 
 # %% ../nbs/06c_targets.ipynb #d352a3b0
@@ -100,7 +100,7 @@ class TeacherOutputs:
                  layers:list, # names of the teacher's layers the terms read
                  per_teacher:bool, # each member's logits (stacked on axis 1), or the teacher's
                 ) -> tuple: # ({"train": logits}, {layer: outputs} or None)
-        key = (weights_fingerprint(source), tuple(layers), per_teacher)
+        key = (model_fingerprint(source), tuple(layers), per_teacher)
         if key not in self.kept:
             print(f"[teacher outputs] {source.name}: logits" + (f" and layers {', '.join(layers)}" if layers else "")
                   + " on the training images, computed once before training (exact without augmentation)")

@@ -18,7 +18,7 @@ import keras
 
 from .data import INPUTS, WHITE, Task, experiment_data, relabelled
 from .distributed import strategy_for, worker_of
-from .distiller import known_input_shape
+from .distiller import known_input_shape, probability_head
 from .models import GIVEN_FILES, TEACHERS, ensemble, model_named, is_model_file, load_model_file, registered_builder, student_builder, weights_fingerprint
 from .measured_precision import measured_precision
 from .precision import precision_policy
@@ -151,9 +151,10 @@ def check_model_fits(
     if scores.ndim != 2 or scores.shape[1] != classes:
         raise ModelMismatch(f"{named} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
                               "a classifier gives one logit per class")
-    if np.all(scores >= 0) and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3):
-        raise ModelMismatch(f"{named} outputs probabilities (every row is >= 0 and sums to 1): distillation softens "
-                              "the teacher's logits, so save the model without its final softmax")
+    head = probability_head(teacher)
+    if head or np.all((scores >= 0) & (scores <= 1)):   # a head read from the layers, or one the layers hide (a Lambda)
+        raise ModelMismatch(f"{named} outputs probabilities ({f'it ends in a {head}' if head else 'every score is in [0, 1]'}): distillation "
+                            f"softens the teacher's logits, so save the model without its final {head or 'softmax or sigmoid'}")
     return teacher
 
 def teacher_from_file(
