@@ -33,7 +33,7 @@ from .selection import at_epoch, chosen_epochs
 from .teachers import GIVEN_TEACHER, TeacherAtChance, ModelMismatch, data_and_teacher
 from .training import TrainingDiverged, logits_of
 from .tuning import KD_CANDIDATES, choose_kd_setting
-from .utils import command_line, fingerprint
+from .utils import choice_hint, command_line, fingerprint
 
 # %% ../nbs/07f_experiment.ipynb #8150cac4
 def deployment_reports(
@@ -103,6 +103,9 @@ def given_models(
         TEACHERS[name] = Architecture(lambda seed=None, name="teacher", input_shape=None, n_classes=None, build=teacher: build(seed=seed, name=name))
         cfg = replace(cfg, teacher=name)
     if student is not None:
+        if isinstance(student, keras.Model):
+            raise TypeError("student must be a function (seed=None, name='student') -> an untrained model, got a keras.Model: every seed's "
+                            "student starts from its own initial weights (wrap it: lambda seed=None, name='student': my_model(seed, name))")
         if not callable(student): raise TypeError(f"student must be a function (seed=None, name='student') -> an untrained model, got {type(student).__name__}")
         student(name="student").save(out / GIVEN_FILES["student"])
         cfg = replace(cfg, student=str(out / GIVEN_FILES["student"]))
@@ -165,7 +168,13 @@ def add_setting(
         parser.add_argument(f"--no-{field.name}" if on else flag, dest=field.name, action="store_false" if on else "store_true", default=None, help=help)
         return
     kind = method_list if field.name == "methods" else next(t for t in (int, float, str) if t is field.type or t in getattr(field.type, "__args__", ()))
-    parser.add_argument(flag, type=kind, choices=CHOICES.get(field.name), default=None, help=help)
+    choices = CHOICES.get(field.name)
+    if hasattr(choices, "hint"):   # a model: a registered architecture or a file, refused with the hint on the file's name
+        def model(value):
+            if value in choices: return value
+            raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {', '.join(map(repr, choices))}){choice_hint(choices, value)}")
+        parser.add_argument(flag, type=model, metavar="{" + ",".join(choices) + ",PATH.keras}", default=None, help=help)
+    else: parser.add_argument(flag, type=kind, choices=choices, default=None, help=help)
 
 def settings_parser(
     prog:str, # the command's name
@@ -212,6 +221,7 @@ def kd_experiment(argv=None) -> int:
     args = parser.parse_args(argv)
     try: strategy_for(args.strategy or ExperimentConfig.strategy)   # first: a multi-worker strategy must exist before TensorFlow runs anything else
     except ValueError as e: parser.error(str(e))
+    except KeyboardInterrupt: print("\ninterrupted while waiting for the other workers: nothing was run"); return 130
     try: cfg = config_from_args(args)
     except ValueError as e: parser.error(str(e))
     try:

@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['Checkpoint', 'LOCK_FLAGS', 'BEFORE_TRAINING', 'kept_epoch_file', 'run_id', 'changing_variables', 'remove_checkpoint',
-           'EpochCheckpoint', 'resume_from', 'read_record', 'write_record', 'cached_record', 'cached_run', 'saved_run',
-           'save_run', 'DamagedRun', 'epochs_file', 'save_epoch_weights', 'load_epoch_weights', 'forget_without_epochs',
-           'OutputError', 'prepare_out', 'open_lock_file', 'out_lock', 'holds_out_lock', 'remove_if_untrained']
+           'EpochCheckpoint', 'resume_from', 'read_record', 'write_record', 'cached_record', 'has_form', 'cached_run',
+           'saved_run', 'save_run', 'DamagedRun', 'epochs_file', 'save_epoch_weights', 'load_epoch_weights',
+           'forget_without_epochs', 'OutputError', 'prepare_out', 'open_lock_file', 'out_lock', 'holds_out_lock',
+           'remove_if_untrained']
 
 # %% ../nbs/06d_runs.ipynb #332d48df
 import contextlib
@@ -14,6 +15,7 @@ import errno
 import fcntl
 import functools
 import json
+import math
 import os
 import shutil
 import stat
@@ -109,13 +111,25 @@ def cached_record(
     path:Path, # the .json file
     key:dict, # what the record depends on
     compute, # function () -> record (a JSON-able dict)
+    form:dict|None=None, # the fields a saved record must have, and their types (`has_form`); one that lacks them is computed again
 ) -> dict: # the record, with its key
-    "`compute()` saved at `path`, or the saved record if its key is equal."
+    "`compute()` saved at `path`, or the saved record if its key is equal and it has `form`."
     saved = read_record(path, key)
-    if saved is not None: return saved
+    if saved is not None and (form is None or has_form(saved, form)): return saved
     record = {**compute(), "key": key}
     write_record(path, record)
     return record
+
+# %% ../nbs/06d_runs.ipynb #a09341a5
+def has_form(
+    value, # a value read from JSON
+    form, # `float` (a finite number), `int`, `str`, `bool`; a dict of forms (those keys, at least); a list of forms (that many items)
+) -> bool:
+    "Whether `value` has `form`: a record edited by hand, or written by another version, is recognised before it is used, not by a traceback."
+    if isinstance(form, dict): return isinstance(value, dict) and all(k in value and has_form(value[k], f) for k, f in form.items())
+    if isinstance(form, list): return isinstance(value, list) and len(value) == len(form) and all(map(has_form, value, form))
+    if form is float: return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return isinstance(value, form) and (form is bool or not isinstance(value, bool))
 
 # %% ../nbs/06d_runs.ipynb #285404c2
 def cached_run(

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['GIVEN_TEACHER', 'SCALE_WORDS', 'train_teachers', 'TeacherAtChance', 'chance_accuracy', 'teacher_named',
            'stronger_teacher_advice', 'check_teacher_learned', 'teacher_warning', 'task_teacher', 'ModelMismatch',
-           'check_model_fits', 'teacher_from_file', 'InputScaleMismatch', 'check_input_scale', 'RunStart',
-           'data_and_teacher']
+           'check_model_fits', 'check_model_shape', 'teacher_from_file', 'InputScaleMismatch', 'check_input_scale',
+           'RunStart', 'data_and_teacher']
 
 # %% ../nbs/07a_teachers.ipynb #24900c78
 from pathlib import Path
@@ -142,20 +142,35 @@ def check_model_fits(
     setting:str="teacher", # the setting that named the file: "teacher" or "student"
 ) -> keras.Model: # `teacher`, if it fits
     "Raise `ModelMismatch` in one line unless `teacher` takes the data's inputs and outputs one logit per class."
-    x, classes, named = data.val[0], data.n_classes, model_named(path, setting)
-    shape = known_input_shape(teacher)
-    if shape is None or tuple(shape[1:]) != tuple(x.shape[1:]):
-        raise ModelMismatch(f"{named} takes inputs of shape {None if shape is None else tuple(shape[1:])}, "
-                              f"but the data's inputs are {tuple(x.shape[1:])}")
-    scores = logits_of(teacher, x[:256])
-    if scores.ndim != 2 or scores.shape[1] != classes:
-        raise ModelMismatch(f"{named} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
-                              "a classifier gives one logit per class")
+    named = model_named(path, setting)
+    scores = check_model_shape(teacher, data, named)
+    if not np.isfinite(scores).all():   # not "at chance": damaged, or diverged where it was trained
+        broken = sum(int((~np.isfinite(keras.ops.convert_to_numpy(w))).sum()) for w in teacher.weights)
+        raise ModelMismatch(f"{named} gives NaN or infinite scores on the validation inputs ({broken:,} of its weights are NaN or infinite): "
+                            "its training diverged or the file is damaged; use an earlier checkpoint of it")
     head = probability_head(teacher)
     if head or np.all((scores >= 0) & (scores <= 1)):   # a head read from the layers, or one the layers hide (a Lambda)
         raise ModelMismatch(f"{named} outputs probabilities ({f'it ends in a {head}' if head else 'every score is in [0, 1]'}): distillation "
                             f"softens the teacher's logits, so save the model without its final {head or 'softmax or sigmoid'}")
     return teacher
+
+def check_model_shape(
+    model:keras.Model, # a model, trained or not
+    data:dict, # from `experiment_data`
+    named:str, # how the message names it
+) -> np.ndarray: # its scores on the first validation inputs, (n, classes)
+    "Raise `ModelMismatch` in one line unless `model` takes the data's inputs (one input, of their shape) and outputs one score per class."
+    x, classes, shape = data.val[0], data.n_classes, known_input_shape(model)
+    if shape is None:
+        raise ModelMismatch(f"{named} has no one input shape (a model not built yet, or one with several inputs): begin it with "
+                            f"keras.Input(shape={tuple(x.shape[1:])}), the data's inputs, as its only input")
+    if tuple(shape[1:]) != tuple(x.shape[1:]):
+        raise ModelMismatch(f"{named} takes inputs of shape {tuple(shape[1:])}, but the data's inputs are {tuple(x.shape[1:])}")
+    scores = logits_of(model, x[:256])
+    if scores.ndim != 2 or scores.shape[1] != classes:
+        raise ModelMismatch(f"{named} outputs {scores.shape[1:]} scores per image, but the data has {classes} classes: "
+                              "a classifier gives one logit per class")
+    return scores
 
 def teacher_from_file(
     data:Task, # from `experiment_data`
@@ -213,6 +228,8 @@ def data_and_teacher(
     task:Task|None=None, # the data; None: `cfg.dataset` (`experiment_data`)
 ) -> RunStart:
     "The steps every run on the protocol starts with (the experiment, the sweep, the dark-knowledge test): the data split, the settings for it, the precision, the teacher."
+    if task is not None and not isinstance(task, Task):
+        raise TypeError(f"task must be a Task (task_from_arrays(x_train, y_train, x_test, y_test, name) makes one from arrays), got {type(task).__name__}")
     data = experiment_data(cfg) if task is None else task
     cfg = task_settings(cfg, data)
     build_student = student_builder(cfg.student, data.input_shape, data.n_classes)
@@ -222,6 +239,7 @@ def data_and_teacher(
         with strategy_for(cfg.strategy).scope(): given = check_model_fits(load_model_file(cfg.teacher), data, cfg.teacher)
     check_methods_apply(cfg, data, build_student, given)
     trained = {"student": build_student, **({} if given else {"teacher": registered_builder(cfg.teacher, TEACHERS, data.input_shape, data.n_classes)})}
+    if not given: check_model_shape(trained["teacher"](name="teacher"), data, f"the teacher {cfg.teacher!r}")   # one line, not an error inside TensorFlow's training
     batch = [a[:cfg.batch_size] for a in data.train]
     precision = measured_precision(cfg.precision, trained, *batch, workers=worker_of(strategy_for(cfg.strategy))[1], trial=(data.train, data.val))
     say(f"[precision] on the machine that ran this: {precision.name}, {precision.reason}")

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['ON_COMMAND_LINE', 'fingerprint', 'write_atomic', 'fingerprint_file', 'arrays_fingerprint', 'save_arrays',
-           'load_arrays', 'check_choice', 'command_line', 'option', 'say', 'replicas_in_sync', 'top1_accuracy',
-           'MarkdownText', 'show_markdown']
+           'load_arrays', 'check_choice', 'choice_hint', 'command_line', 'option', 'say', 'replicas_in_sync',
+           'top1_accuracy', 'MarkdownText', 'show_markdown']
 
 # %% ../nbs/00a_utils.ipynb #04ffb958
 import contextlib
@@ -81,8 +81,10 @@ def load_arrays(
 
 # %% ../nbs/00a_utils.ipynb #5a410549
 def check_choice(name, value, choices):
-    "Raise a `ValueError` unless `value` is one of `choices`."
-    if value not in choices: raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    "Raise a `ValueError` unless `value` is one of `choices` (whose `hint(value)`, if they have one, ends the message)."
+    if value not in choices: raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}{choice_hint(choices, value)}")
+
+def choice_hint(choices, value) -> str: return choices.hint(value) if hasattr(choices, "hint") else "" # what `choices` say about a value they refuse
 
 # %% ../nbs/00a_utils.ipynb #04ab221a
 ON_COMMAND_LINE = contextvars.ContextVar("on_command_line", default=False)   # True while a console command runs its work
