@@ -51,6 +51,7 @@ def dkd_terms(
     alpha:float, # the run's hard-label weight (not used: DKD keeps a cross-entropy weight of 1, as its authors do)
     temperature:float, # the run's softmax temperature
     beta:float=8.0, # weight of NCKD, the method's own setting (`--methods dkd:beta=2`); 8: the authors' CIFAR-100 setting
-) -> list: # [HardLabels(1), DecoupledKD(alpha=1, beta, T)]
+    warmup_steps:int=0, # steps over which the DKD term grows from 0 (`--methods dkd:warmup_steps=100`; the authors warm up over 20 epochs); 0: none
+) -> list: # [HardLabels(1), DecoupledKD(alpha=1, beta, T, warmup_steps)]
     "Decoupled KD: cross-entropy + 1 TCKD + beta NCKD (by default the authors' CIFAR-100 settings), at the run's temperature."
-    return [HardLabels(1.0), DecoupledKD(1.0, alpha=1.0, beta=beta, temperature=temperature)]
+    return [HardLabels(1.0), DecoupledKD(1.0, alpha=1.0, beta=beta, temperature=temperature, warmup_steps=warmup_steps)]

@@ -104,7 +104,7 @@ class Architecture:
     inputs:tuple=("images", "vectors") # the kinds of input it takes: "images" (H, W, C), "vectors" (D,)
     max_features:int|None=None # the longest vectors it takes (its memory grows with their length); None: no bound
 
-MAX_CONV_FEATURES = 8192   # the bn teacher's 1-D convolutions along a vector: one training batch of 64 took 1.6 GB at 4,096 features, 3.6 GB at 20,000
+MAX_CONV_FEATURES = 8192   # the bn teacher's 1-D convolutions along a vector: training in batches of 64 peaked at 1.5 GB at 4,096 features, 2.0 GB at 8,192, 3.6 GB at 20,000 (benchmarks/vector_teacher_memory.py)
 
 TEACHERS = {"bn": Architecture(bn_teacher, max_features=MAX_CONV_FEATURES), "tutorial": Architecture(tutorial_teacher, ("images",))} # teacher architectures by name
 STUDENTS = {"tutorial": Architecture(tutorial_student, ("images",)), "mlp": Architecture(mlp_student)} # student architectures by name

@@ -7,7 +7,7 @@ __all__ = ['TARGET_KEYS', 'FROM_LOGITS', 'METHODS', 'METHOD_TEACHERS', 'METHOD_M
            'check_weight', 'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'apply_loss',
            'soft_target_loss', 'combine_teachers', 'check_combine', 'logits_loss', 'HardLabels', 'SoftLabels',
            'LayerPair', 'register_method', 'method_names', 'method_terms', 'method_teacher', 'method_setting',
-           'method_settings', 'checked_method', 'method_recipe', 'kd_terms']
+           'method_settings', 'checked_method', 'typed_setting', 'method_recipe', 'kd_terms']
 
 # %% ../nbs/01b_terms.ipynb #435cda3c
 import importlib
@@ -336,14 +336,25 @@ def method_settings(
 def checked_method(
     method:str, # a method with its settings ("dkd:beta=2")
 ) -> tuple: # (name, settings), checked: a registered method, and settings it has
-    "`method_setting`, with a `ValueError` for an unknown method or a setting the method does not have."
+    "`method_setting`, with a `ValueError` for an unknown method or a setting the method does not have; each value of its default's type (an int stays an int)."
     name, settings = method_setting(method)
     known = method_settings(name)
     unknown = sorted(set(settings) - set(known))
     if unknown:
         has = ", ".join(f"{k} (default {v:g})" for k, v in known.items()) or "none"
         raise ValueError(f"method {name!r} has no setting {', '.join(unknown)}; its settings: {has}")
-    return name, settings
+    return name, {k: typed_setting(name, k, v, known[k]) for k, v in settings.items()}
+
+def typed_setting(
+    name:str, # the method, for the message
+    key:str, # the setting
+    value:float, # as `method_setting` read it
+    default:int|float, # the recipe's default, whose type the value takes
+) -> int|float:
+    "`value` as the type of `default`: a whole number for an int setting (a `ValueError` otherwise), a float for a float one."
+    if not isinstance(default, int): return float(value)
+    if not float(value).is_integer(): raise ValueError(f"method {name!r}: {key} is a whole number (default {default}), got {value:g}")
+    return int(value)
 
 def method_recipe(
     name:str, # a method's name
