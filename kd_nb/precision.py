@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['BF16_CPU_FLAGS', 'PRECISIONS', 'SPEEDUP_NEEDED', 'cpu_flags', 'bf16_accelerator', 'Precision', 'speedups_text',
-           'keeps_accuracy', 'choose_precision', 'precision_policy', 'float32_model']
+           'keeps_accuracy', 'choose_precision', 'precision_policy', 'every_layer', 'float32_model']
 
 # %% ../nbs/04b_precision.ipynb #194567d5
 import contextlib
@@ -106,11 +106,14 @@ def precision_policy(
     finally: keras.config.set_dtype_policy(previous)
 
 # %% ../nbs/04b_precision.ipynb #ad917531
+def every_layer(model:keras.Layer) -> list: # `model` and every layer in it, nested models' layers included (Keras's public `layers`, walked)
+    return [model, *[inner for layer in getattr(model, "layers", []) for inner in every_layer(layer)]]
+
 def float32_model(
     model:keras.Model, # a built model (Sequential or functional), in any precision
 ) -> keras.Model: # `model` itself if all its layers compute in float32, else a float32 copy with the same weights
     "`model` with every layer computing in float32."
-    if all(layer.compute_dtype == "float32" for layer in model._flatten_layers()): return model
+    if all(layer.compute_dtype == "float32" for layer in every_layer(model)): return model
     def in_float32(layer): return layer.__class__.from_config({**layer.get_config(), "dtype": "float32"})
     with precision_policy("float32"):
         copy = keras.models.clone_model(model, clone_function=in_float32)
