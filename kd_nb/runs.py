@@ -158,12 +158,10 @@ def saved_run(
         print(f"{path.name}: the saved model cannot be loaded ({type(e).__name__}); running again")
         return None
     found = weights_fingerprint(model)
-    if saved.get("weights_fingerprint", found) != found:
+    if saved.get("weights_fingerprint") != found:
         print(f"{path.name}: the saved model is not the one this run recorded (replaced or changed); running again")
         return None
     if verbose: print(f"{path.name}: reusing the run saved in {model_path}")
-    if "weights_fingerprint" not in saved:   # a record from before fingerprints were kept gets its model's now
-        saved = {**saved, "weights_fingerprint": found}; write_record(record_path, saved)
     return model, saved
 
 def save_run(

@@ -22,7 +22,7 @@ from .distiller import known_input_shape, probability_head
 from .models import GIVEN_FILES, TEACHERS, ensemble, model_named, is_model_file, load_model_file, registered_builder, student_builder, weights_fingerprint
 from .measured_precision import measured_precision
 from .precision import precision_policy
-from .protocol import ExperimentConfig, check_methods_apply, task_settings
+from .protocol import NO_RUN_DEPENDS_ON, TEACHER_DOES_NOT_DEPEND_ON, ExperimentConfig, check_methods_apply, run_key, task_settings
 from .runs import Checkpoint, cached_run
 from .targets import shift_batches
 from .training import accuracy, evaluate_classifier, logits_of, train_model
@@ -41,9 +41,8 @@ def train_teachers(
     if task is None and given is not None: return teacher_from_file(data, cfg, given)
     data = data if task is None else relabelled(data, task)
     build = registered_builder(cfg.teacher, TEACHERS, data.input_shape, data.n_classes)
-    base_key = {"data": data.fingerprint, "precision": precision.name,
-                **{k: getattr(cfg, k) for k in ("teacher", "teacher_epochs", "teacher_shift", "batch_size", "learning_rate",
-                                                "val_fraction", "schedule", "select")}, **({"task": task.__name__} if task else {})}
+    base_key = {**run_key(cfg, NO_RUN_DEPENDS_ON, TEACHER_DOES_NOT_DEPEND_ON), "data": data.fingerprint, "precision": precision.name,
+                **({"task": task.__name__} if task else {})}
     members, records, classes = [], [], data.n_classes
     for i in range(cfg.teachers):
         name = ("teacher" if cfg.teachers == 1 else f"teacher{i}") if task is None else f"{task.__name__}-teacher{i}"

@@ -28,7 +28,7 @@ def test_readme_numbers_agree_with_their_runs():
     assert f"scores **{pct(d['test_accuracy_mean'])}%** on the test images against {pct(s['test_accuracy_mean'])}%" in readme
     assert f"({pct(t['test_accuracy_mean'])}% for the teacher; {len(d['test_accuracy'])} seeds each)" in readme
     for results in (default, tutorial):
-        difference = 100 * (results.get("comparisons") or {"distilled": results["comparison"]})["distilled"]["accuracy_difference"]   # older runs: one comparison
+        difference = 100 * results["comparisons"]["distilled"]["accuracy_difference"]
         assert f"Distilled minus scratch: {difference:+.2f} points of test accuracy" in readme, difference
         for m in results["models"].values():   # mean ± std over seeds; a single run (the teacher) alone
             assert f"| {pct(m['test_accuracy_mean'])}" + (f" ± {100 * m['test_accuracy_std']:.2f} |" if len(m["test_accuracy"]) > 1 else " |") in readme
