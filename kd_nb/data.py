@@ -80,6 +80,7 @@ def check_pixels(
         raise DatasetError(f"{where} has float pixels in [{x.min():.6g}, {x.max():.6g}]; float images must be in [0, 1]: "
                            "divide 0-255 data by 255 (or store it as uint8), and undo any standardization")
 
+# %% ../nbs/03_data.ipynb #dbe0de04
 def is_image_shape(
     shape:tuple, # the shape of one input, without the examples' axis
 ) -> bool: # images (H, W) or (H, W, C); else vectors (D,)
@@ -99,6 +100,7 @@ def check_input_shape(
         raise DatasetError(f"{where} has images of {shape[0]}x{shape[1]} pixels; {expected} (the registry's conv nets halve an "
                            f"image twice; flatten smaller ones to vectors (N, {int(np.prod(shape))}))")
 
+# %% ../nbs/03_data.ipynb #a60251c5
 def check_labels(
     y:np.ndarray, # the labels of one split
     n:int, # the number of inputs they label
@@ -210,6 +212,7 @@ def same_size(
                            "to resize them all to N x N pixels")
     return np.stack(images)
 
+# %% ../nbs/03_data.ipynb #8ca4703a
 def class_folders(
     folder:Path, # a folder with one subfolder per class
 ) -> list: # the subfolders' names, sorted: class i is the i-th

@@ -24,7 +24,7 @@ from .utils import check_choice, option
 @dataclass(frozen=True)
 class ExperimentConfig:
     "Settings of the reference experiment; the defaults are the fair, patient protocol on the embedded MNIST subset."
-    dataset:str = "embedded" # "embedded", "keras", "auto", or a path: a folder with one subfolder of images per class, a .csv table, or a Keras-layout .npz (see `load_dataset`)
+    dataset:str = "embedded" # a registered source ("embedded", "keras", "mnist1d"; `kd_nb.data.SOURCES`), "auto", or a path: a folder with one subfolder of images per class, a .csv table, or a Keras-layout .npz (see `load_dataset`)
     inputs:str = "unit" # the scale of the images the models see: "unit" (pixels in [0, 1]) or "raw" (0..255, for a teacher that rescales its own input, such as Rescaling(1/255) or keras.applications)
     image_size:int|None = None # a folder's images resized to this many pixels square; None: as they are (they must share one size)
     label_column:str|None = None # the label column of a .csv table; None: the column named label, labels, class, target or y
