@@ -18,7 +18,8 @@ import tensorflow as tf
 
 from kd_nb.cache import add_teacher_logits, bank_batches, shifted, teacher_logits, view_bank
 from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig, task_settings
+from kd_nb.config import ExperimentConfig
+from kd_nb.protocol import task_settings
 from kd_nb.results import mean_std
 from kd_nb.targets import training_batches
 from kd_nb.teachers import train_teachers

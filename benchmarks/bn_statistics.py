@@ -18,10 +18,10 @@ from unittest import mock
 
 import numpy as np
 
-from kd_nb.deploy import machine_info
+from kd_nb.precision import machine_info
 from kd_nb import training
 from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 from kd_nb.targets import shift_batches
 from kd_nb.training import train_model
 from kd_nb.models import bn_teacher

@@ -16,7 +16,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.cache import teacher_logits
 from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 from kd_nb.results import mean_std
 from kd_nb.targets import training_batches
 from kd_nb.training import train_model

@@ -26,7 +26,7 @@ import keras
 from kd_nb.data import to_dataset
 from kd_nb.distiller import Distiller
 from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 from kd_nb.training import EpochAccuracy
 from kd_nb.models import bn_teacher, tutorial_student
 from kd_nb.terms import distillation_targets, method_terms

@@ -11,14 +11,14 @@ import argparse
 import json
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.cache import teacher_logits
 from kd_nb.cross_task import coarse_labels
 from kd_nb.data import experiment_data, relabelled
-from kd_nb.protocol import ExperimentConfig, task_settings
+from kd_nb.config import ExperimentConfig
+from kd_nb.protocol import task_settings
 from kd_nb.results import mean_std
 from kd_nb.runs import cached_run
 from kd_nb.targets import shift_batches, training_batches

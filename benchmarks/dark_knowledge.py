@@ -9,7 +9,7 @@ from dataclasses import replace
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.dark_knowledge import dark_knowledge
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 
 
 def main():

@@ -92,7 +92,7 @@ def experiment_seconds(mode):
     "Wall-clock seconds of the default kd_experiment run with the teacher in `mode` (fresh output directory)."
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import sys; from kd_nb.experiment import kd_experiment; sys.exit(kd_experiment())",
+        subprocess.run([sys.executable, "-c", "import sys; from kd_nb.cli import kd_experiment; sys.exit(kd_experiment())",
                         "--teacher-mode", mode, "--out", out], check=True, stdout=subprocess.DEVNULL)
         return time.perf_counter() - start
 

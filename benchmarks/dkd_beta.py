@@ -20,14 +20,14 @@ import os
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from kd_nb.arms import student_runs, students_key
-from kd_nb.protocol import ExperimentConfig, arm_name
+from kd_nb.config import ExperimentConfig
+from kd_nb.protocol import arm_name
 from kd_nb.results import compare_students, mean_std
 from kd_nb.selection import at_epoch, best_on_validation, chosen_epochs, validation_score
-from kd_nb.teachers import data_and_teacher
+from kd_nb.run_start import run_folder, start_run
 
 BETAS = (0.5, 1.0, 2.0, 4.0, 8.0)
 RUN_BETA = 8.0   # the methods run's `dkd` arm
@@ -36,9 +36,9 @@ RUN_BETA = 8.0   # the methods run's `dkd` arm
 def dkd_method(beta:float) -> str: return "dkd" if beta == RUN_BETA else f"dkd:beta={beta:g}" # the method of the arm with this beta
 
 
-def protocol_runs(data, cfg, teacher, out, key, precision, methods, seeds, scratch) -> dict:
+def protocol_runs(run, key, methods, seeds, scratch) -> dict:
     "The protocol's runs of `methods` (and scratch), trained or reused as `kd_experiment` trains its arms: arm name -> records."
-    return student_runs(data, replace(cfg, methods=tuple(methods), seeds=seeds), teacher, out, key, precision, scratch=scratch)
+    return student_runs(replace(run, cfg=replace(run.cfg, methods=tuple(methods), seeds=seeds)), key, scratch=scratch)
 
 
 def markdown(results) -> str:
@@ -66,18 +66,26 @@ def main(argv=None):
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--betas", default=",".join(f"{b:g}" for b in BETAS))
     args = p.parse_args(argv)
-    out, start = Path(args.out), time.perf_counter()
+    start = time.perf_counter()
     cfg = ExperimentConfig(dataset=args.dataset, student_epochs=args.student_epochs, alpha=0.5, temperature=4.0, tune=False, out=args.out)
-    cfg, data, precision, teacher, _, _ = data_and_teacher(cfg, out)
-    key = students_key(cfg, data, teacher, precision)
+    with run_folder(cfg) as (strategy, out):
+        run = start_run(cfg, strategy, out)
+        results = beta_runs(run, args, start, argv)
+    print(markdown(results))
+
+
+def beta_runs(run, args, start:float, argv) -> dict:
+    "The betas chosen on validation (seed 0), then the protocol's arms over the seeds, written to the run's folder."
+    cfg, data, out = run.cfg, run.data, run.out
+    key = students_key(cfg, data, run.teacher, run.precision, run.build_student)
     betas = [float(b) for b in args.betas.split(",")]
-    seed0 = protocol_runs(data, cfg, teacher, out, key, precision, [dkd_method(b) for b in betas], 1, scratch=False)
+    seed0 = protocol_runs(run, key, [dkd_method(b) for b in betas], 1, scratch=False)
     seed0 = {beta: seed0[arm_name(dkd_method(beta))][0] for beta in betas}
     chosen = best_on_validation(seed0)
     candidates = [{"beta": beta, "val_accuracy": validation_score(r)[0], "val_loss": -validation_score(r)[1]} for beta, r in seed0.items()]
     print(f"[chosen on validation] beta = {chosen:g}", flush=True)
     methods = ["kd", dkd_method(RUN_BETA)] + ([dkd_method(chosen)] if chosen != RUN_BETA else [])
-    trained = protocol_runs(data, cfg, teacher, out, key, precision, methods, args.seeds, scratch=True)
+    trained = protocol_runs(run, key, methods, args.seeds, scratch=True)
     runs = {"scratch": trained["scratch"], "KD": trained["distilled"], f"DKD, beta = {RUN_BETA:g} (the run's)": trained["dkd"]}
     if chosen != RUN_BETA: runs[f"DKD, beta = {chosen:g} (chosen on validation)"] = trained[arm_name(dkd_method(chosen))]
     epoch = next(iter(chosen_epochs(runs, cfg.select).values()))
@@ -95,7 +103,7 @@ def main(argv=None):
                "candidates": candidates, "chosen_beta": chosen, "epoch": epoch, "arms": arms, "wall_seconds": time.perf_counter() - start}
     (out / "dkd_beta.json").write_text(json.dumps(results, indent=1))
     (out / "dkd_beta.md").write_text(markdown(results))
-    print(markdown(results))
+    return results
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ import keras
 from kd_nb.cache import teacher_logits
 from kd_nb.data import stratified_split, to_dataset
 from kd_nb.data import experiment_data
-from kd_nb.protocol import ExperimentConfig, task_settings
+from kd_nb.config import ExperimentConfig
+from kd_nb.protocol import task_settings
 from kd_nb.results import mean_std
 from kd_nb.targets import training_batches
 from kd_nb.teachers import train_teachers

@@ -20,7 +20,7 @@ import numpy as np
 
 from kd_nb.data import experiment_data
 from kd_nb.models import load_model_file, student_builder
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 from kd_nb.runs import epochs_file, load_epoch_weights
 from kd_nb.selection import chosen_epochs
 from kd_nb.training import logits_of

@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from kd_nb.models import load_model_file
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 from kd_nb.data import experiment_data
 from kd_nb.training import logits_of
 
 def logit_counts(logits, T):
     "Mean per image: logits above 0, logits at or above T, and the largest logit."
-    return {"above 0": float((logits > 0).sum(1).mean()), f"at or above T": float((logits >= T).sum(1).mean()),
+    return {"above 0": float((logits > 0).sum(1).mean()), "at or above T": float((logits >= T).sum(1).mean()),
             "largest": float(logits.max(1).mean())}
 
 def main():

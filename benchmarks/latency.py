@@ -20,7 +20,8 @@ from pathlib import Path
 import keras
 
 from kd_nb.data import load_dataset
-from kd_nb.deploy import deployment_report, latency_ratios, latency_table, machine_info
+from kd_nb.deploy import deployment_report, latency_ratios, latency_table
+from kd_nb.precision import machine_info
 from kd_nb.models import tutorial_student, tutorial_teacher
 
 EPOCHS = {"teacher": 1, "student": 2}

@@ -8,7 +8,7 @@ import numpy as np
 
 from kd_nb.data import experiment_data
 
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 
 
 def main(argv=None):

@@ -22,14 +22,14 @@ import numpy as np
 import keras
 import tensorflow as tf
 
-from kd_nb import experiment, teachers
-from kd_nb.experiment import config_from_args, experiment_parser
+from kd_nb import experiment, run_start
+from kd_nb.cli import config_from_args, experiment_parser
 from kd_nb.models import student_builder
-from kd_nb.deploy import machine_info
+from kd_nb.precision import machine_info
 
-STAGES = [(teachers, "experiment_data", "data: load, check, split"), (teachers, "check_methods_apply", "methods checked on the task's models"),
-          (teachers, "measured_precision", "precision: bfloat16 timed against float32 (once per machine, then read)"),
-          (teachers, "train_teachers", "teacher: train (and measure its batch-norm statistics)"),
+STAGES = [(run_start, "experiment_data", "data: load, check, split"), (run_start, "check_methods_apply", "methods checked on the task's models"),
+          (run_start, "measured_precision", "precision: bfloat16 timed against float32 (once per machine, then read)"),
+          (run_start, "train_teachers", "teacher: train (and measure its batch-norm statistics)"),
           (experiment, "choose_kd_setting", "alpha and T chosen on validation (seed-0 students)"),
           (experiment, "student_runs", "students: every arm, every seed"), (experiment, "at_chosen_epochs", "students read at the chosen epoch"),
           (experiment, "deployment_reports", "LiteRT export and latency"), (experiment, "write_results", "results.json, tables, plots")]
@@ -99,7 +99,7 @@ if __name__ == "__main__":
     print(f"# Where the run's seconds go\n\n`python benchmarks/profile_default.py {' '.join(sys.argv[1:])}` on {machine['cpu']} "
           f"({machine['cpu_count']} cores), TensorFlow {tf.__version__}, Keras {keras.__version__}, precision {results['precision']['name']}; "
           f"{platform.platform()}.\n")
-    print(f"| stage | seconds | share of the run |\n|---|---:|---:|")
+    print("| stage | seconds | share of the run |\n|---|---:|---:|")
     for label, s in seconds.items(): print(f"| {label} | {s:.1f} | {100 * s / wall:.0f}% |")
     print(f"| the whole run | {wall:.1f} | 100% |\n")
     print(f"Students: {len(runs)} runs ({len(tuning)} of them choosing alpha and T), {student_epochs} epochs of {n_train:,} images in "

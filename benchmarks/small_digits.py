@@ -15,7 +15,7 @@ tensorflow_started()
 from kd_nb.data import task_from_arrays
 from kd_nb.experiment import run_experiment
 from kd_nb.models import bn_teacher, mlp_student, population_statistics
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 from kd_nb.training import compile_classifier
 
 parser = argparse.ArgumentParser()

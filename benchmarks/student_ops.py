@@ -10,7 +10,7 @@ import numpy as np
 import keras
 import tensorflow as tf
 
-from kd_nb.deploy import machine_info
+from kd_nb.precision import machine_info
 from kd_nb.models import tutorial_student
 from kd_nb.training import compile_classifier
 from profile_default import forward_flops, matmul_peak   # benchmarks/ is on the path of a script run from it

@@ -11,7 +11,6 @@ evaluation of the validation and test splits) and is timed over `fit` alone (`tr
 """
 import argparse
 import json
-import platform
 import time
 from pathlib import Path
 
@@ -20,9 +19,9 @@ import keras
 import tensorflow as tf
 
 from kd_nb.data import experiment_data
-from kd_nb.deploy import machine_info
+from kd_nb.precision import machine_info
 from kd_nb.models import TEACHERS, registered_builder, tutorial_student
-from kd_nb.protocol import ExperimentConfig
+from kd_nb.config import ExperimentConfig
 from kd_nb.targets import training_batches
 from kd_nb.training import fit_training, logits_of, prepare_training, train_together
 

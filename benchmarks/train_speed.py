@@ -16,7 +16,6 @@ import statistics
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-import numpy as np
 import keras
 import tensorflow as tf
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import keras
 
-from .distributed import strategy_for
 from .models import architecture_fingerprint, is_model_file, student_builder, teacher_members, tutorial_student, model_fingerprint
 from .precision import precision_policy
-from .protocol import NO_RUN_DEPENDS_ON, ExperimentConfig, arm_name, run_key
+from .config import ExperimentConfig
+from .protocol import NO_RUN_DEPENDS_ON, RunContext, arm_name, run_key
 from .runs import Checkpoint, epochs_file, forget_without_epochs, load_epoch_weights, remove_checkpoint, save_epoch_weights, save_run, saved_run
 from .selection import at_epoch, best_epoch
 from .targets import TeacherOutputs, arm_batches, student_view_bank, transfer_task
@@ -98,17 +98,14 @@ def teacher_source(
 class ArmRuns:
     "What the arms of one experiment share while they train: the run's teacher and its outputs, the records so far, the task teachers trained."
     def __init__(self,
-                 data:dict, # from `experiment_data`
-                 cfg:ExperimentConfig, # the settings
-                 teacher:keras.Model, # the run's trained teacher
-                 out:Path, # output directory (caches, task teachers)
-                 precision, # the `Precision` to build and train in
+                 run:RunContext, # the run: its data, settings, teacher, folder (caches, task teachers), precision, strategy, student builder
                  students_dir:Path, # where the runs are saved
                  arms:list, # the `Arm`s (their records are kept in this order)
-                 build_student, # function (seed=None, name=...) -> an untrained student (`student_builder`): the same architecture for every arm
                 ):
-        self.data, self.cfg, self.teacher, self.out, self.precision, self.students_dir = data, cfg, teacher, out, precision, students_dir
-        self.build_student = build_student
+        self.run, self.students_dir = run, students_dir
+        self.data, self.cfg, self.teacher, self.out, self.precision, self.build_student = (run.data, run.cfg, run.teacher, run.out,
+                                                                                           run.precision, run.build_student)
+        data, cfg, teacher, out = self.data, self.cfg, self.teacher, self.out
         self.bank = student_view_bank(data, cfg, teacher, out / "cache")
         self.members = teacher_members(teacher)
         self.outputs = TeacherOutputs(data.train[0], self.members, out / "cache")
@@ -117,7 +114,8 @@ class ArmRuns:
         self.records, self.task_teachers = {arm.name: [] for arm in arms}, {}
 
     def task_teacher(self, task) -> tuple: # (model, record) of the teacher of labelling `task`, trained once
-        if task not in self.task_teachers: self.task_teachers[task] = task_teacher(self.data, self.cfg, self.out, self.precision, task)
+        if task not in self.task_teachers:
+            self.task_teachers[task] = task_teacher(self.data, self.cfg, self.out, self.precision, self.run.strategy, task)
         return self.task_teachers[task]
 
 # %% ../nbs/07c_arms.ipynb #96918ca4
@@ -155,13 +153,13 @@ def arm_training(
 ) -> Training:
     "The run's training, prepared: the seed's student (the same initial weights in every arm), its terms, its batches, its checkpoint restored."
     cfg, arm = runs.cfg, run.arm
-    with precision_policy(runs.precision), strategy_for(cfg.strategy).scope(): student = runs.build_student(seed=run.seed, name=arm.name)
+    with precision_policy(runs.precision), runs.run.strategy.scope(): student = runs.build_student(seed=run.seed, name=arm.name)
     terms = method_terms(arm.method, student, run.source, cfg.alpha, cfg.temperature) if arm.distilled else None
     per_teacher = arm.distilled and any(t.per_teacher for t in terms)
     data, outputs = (runs.taught, runs.taught_outputs) if arm.distilled else (runs.data, runs.outputs)   # a transfer set teaches the distilled
     batches = arm_batches(data, cfg, run.seed, run.source, terms, runs.bank, outputs)
     return prepare_training(student, data, arm.epochs, cfg, batches, run.seed, runs.members if per_teacher else run.source,
-                            restore_best=False, keep_epochs=True, terms=terms, checkpoint=run.checkpoint)
+                            restore_best=False, keep_epochs=True, terms=terms, checkpoint=run.checkpoint, strategy=runs.run.strategy)
 
 # %% ../nbs/07c_arms.ipynb #7a450d32
 def trains_together(
@@ -201,21 +199,15 @@ def arm_runs(
 
 # %% ../nbs/07c_arms.ipynb #f6e08f95
 def student_runs(
-    data:dict, # from `experiment_data`
-    cfg:ExperimentConfig, # the settings
-    teacher:keras.Model, # the trained teacher
-    out:Path, # output directory
+    run:RunContext, # the run (`start_run`), its settings with alpha and T chosen (`choose_kd_setting`)
     key:dict, # what every student run depends on (`students_key`)
-    precision, # the `Precision` to build and train in
-    students_dir:Path|None=None, # where the runs are saved; None: `out / "students"`
+    students_dir:Path|None=None, # where the runs are saved; None: `run.out / "students"`
     scratch:bool=True, # also train the scratch arm
-    build_student=None, # function (seed=None, name=...) -> an untrained student; None: `cfg.student`'s (`student_builder`)
 ) -> dict: # arm name -> [record per seed], each run's weights after every epoch saved beside it
-    "Train (or reuse) every arm of `cfg` (`experiment_arms`) for every seed, in `training_order`."
-    arms = experiment_arms(cfg, scratch)
-    build_student = build_student or student_builder(cfg.student, data.input_shape, data.n_classes)
-    runs = ArmRuns(data, cfg, teacher, out, precision, out / "students" if students_dir is None else students_dir, arms, build_student)
-    order = training_order(arms, cfg.seeds)
+    "Train (or reuse) every arm of `run.cfg` (`experiment_arms`) for every seed, in `training_order`."
+    arms = experiment_arms(run.cfg, scratch)
+    runs = ArmRuns(run, run.out / "students" if students_dir is None else students_dir, arms)
+    order = training_order(arms, run.cfg.seeds)
     for later in (False, True):   # the runs taught by scratch students after those students
         pairs = [(arm, seed) for arm, seed in order if arm.after_scratch == later]
         for (arm, _), record in zip(pairs, arm_runs([(runs, arm, seed, key) for arm, seed in pairs])): runs.records[arm.name].append(record)

@@ -82,7 +82,7 @@ def quiet_python_loggers():
 
 # %% ../nbs/00b_commands.ipynb #76df0e2a
 def command(
-    module:str, # the module that defines the command, e.g. "kd_nb.experiment"
+    module:str, # the module that defines the command, e.g. "kd_nb.cli"
     name:str, # the command's function in it, called with the command line's arguments
 ):
     "The entry point of a console script: `module.name(argv)`, with TensorFlow started quietly first and its later noise held back."
@@ -93,6 +93,6 @@ def command(
     run.__name__, run.__doc__ = name, f"`{module}.{name}`, with TensorFlow's start-up lines held back."
     return run
 
-kd_experiment = command("kd_nb.experiment", "kd_experiment")
-kd_sweep = command("kd_nb.sweep", "kd_sweep")
+kd_experiment = command("kd_nb.cli", "kd_experiment")
+kd_sweep = command("kd_nb.cli", "kd_sweep")
 kd_docs = command("kd_nb.docs", "kd_docs")

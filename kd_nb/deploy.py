@@ -5,11 +5,9 @@
 # %% auto #0
 __all__ = ['REPEATS', 'MARKERS', 'time_calls', 'latency_stats', 'predict_runner', 'compiled_runner', 'litert_runner',
            'check_repeats', 'litert_latency', 'benchmark_latency', 'deployment_report', 'latency_table',
-           'latency_ratios', 'machine_info', 'plot_accuracy_latency']
+           'latency_ratios', 'plot_accuracy_latency']
 
 # %% ../nbs/05b_deploy.ipynb #081368c3
-import os
-import platform
 import time
 from pathlib import Path
 
@@ -177,14 +175,6 @@ def latency_ratios(
             "teacher_over_student_tutorial": median(teacher, "tutorial_predict") / median(student, "tutorial_predict"),
             "tutorial_over_litert_student": median(student, "tutorial_predict") / median(student, "litert"),
             "tutorial_over_litert_teacher": median(teacher, "tutorial_predict") / median(teacher, "litert")}
-
-def machine_info() -> dict: # {"cpu", "cpu_count", "load_average_1min"}
-    "The CPU model, its number of cores and the current load: what latencies were measured on."
-    cpu = platform.processor() or platform.machine()
-    if Path("/proc/cpuinfo").is_file():
-        names = [l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")]
-        cpu = names[0] if names else cpu
-    return {"cpu": cpu, "cpu_count": os.cpu_count(), "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
 
 # %% ../nbs/05b_deploy.ipynb #5d51272a
 MARKERS = {"float": "o", "dynamic": "^", "int8": "s"}

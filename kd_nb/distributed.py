@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['FIT_PASSES_PER_EPOCH', 'STRATEGIES', 'CLUSTER_WAIT', 'distributed_fit', 'epoch_batches', 'check_same_epoch',
            'dataset_steps', 'make_strategy', 'strategy_for', 'cluster_config', 'ClusterIncomplete', 'wait_for_cluster',
-           'cluster_wait', 'accepts', 'worker_of', 'is_chief', 'worker_out', 'outside_strategy', 'shard_range',
-           'sharded_batches']
+           'cluster_wait', 'accepts', 'is_default', 'run_strategy', 'worker_of', 'is_chief', 'worker_out',
+           'outside_strategy']
 
 # %% ../nbs/06b_distributed.ipynb #5c1fc7b2
 import functools
@@ -16,13 +16,10 @@ import socket
 import time
 from pathlib import Path
 
-import numpy as np
 import tensorflow as tf
 import keras
 
 from .utils import check_choice
-from .cache import teacher_logits
-from .terms import distillation_targets
 
 # %% ../nbs/06b_distributed.ipynb #4e84d2a4
 def distributed_fit(
@@ -179,6 +176,23 @@ def accepts(
     except OSError: return False
     return True
 
+# %% ../nbs/06b_distributed.ipynb #e032dc64
+def is_default(
+    strategy:tf.distribute.Strategy, # any strategy
+) -> bool: # whether it is Keras's default one (no distribution: `fit` as it is)
+    "Whether `strategy` is the default strategy, in or out of any scope."
+    with strategy.scope(): return not tf.distribute.has_strategy()
+
+def run_strategy(
+    cfg, # the settings (an `ExperimentConfig`): `strategy`, the name asked for
+    strategy:tf.distribute.Strategy|None=None, # the run's strategy (`RunContext.strategy`), or None
+) -> tf.distribute.Strategy:
+    "The strategy a training runs under: the run's, or the default one where the settings ask for none; a `ValueError` if they name one and none is given."
+    if strategy is not None: return strategy
+    if cfg.strategy != "none":
+        raise ValueError(f"the settings ask for the {cfg.strategy!r} strategy: pass the run's strategy (RunContext.strategy, made once by run_folder)")
+    return tf.distribute.get_strategy()
+
 # %% ../nbs/06b_distributed.ipynb #a8eb0d7e
 def worker_of(
     strategy:tf.distribute.Strategy, # any strategy
@@ -210,42 +224,3 @@ def outside_strategy(
         copy = keras.models.clone_model(model)
     copy.set_weights(model.get_weights())
     return copy
-
-# %% ../nbs/06b_distributed.ipynb #344e328d
-def shard_range(
-    n:int, # number of examples
-    index:int, # this shard (0-based)
-    count:int, # number of shards
-) -> tuple: # (first, end) indices: shard `index` of `count` equal, contiguous shards
-    "The index range of one of `count` equal contiguous shards of `n` examples (the last `n % count` examples belong to none)."
-    if not 0 <= index < count: raise ValueError(f"shard index must be in [0, {count}), got {index}")
-    size = n // count
-    if size == 0: raise ValueError(f"{n} examples cannot be split into {count} shards")
-    return index * size, (index + 1) * size
-
-def sharded_batches(
-    x, # all inputs (a NumPy array or memory map: only this worker's shard is read)
-    y, # all integer labels
-    global_batch:int, # examples per step over all replicas; a multiple of the number of replicas
-    strategy:tf.distribute.Strategy, # the training strategy
-    teacher:keras.Model|None=None, # if given, carry its logits of this worker's shard (for distillation)
-    cache_dir=None, # where the shard's logits are cached; None: not cached
-    seed:int=0, # shuffle seed, the same on every worker
-): # a distributed dataset of this worker's shard, with `.steps` (steps per epoch)
-    "Each worker's own shard of (inputs, labels or targets), shuffled each pass, in per-replica batches; the teacher's logits computed only for the shard."
-    replicas, (index, workers) = strategy.num_replicas_in_sync, worker_of(strategy)
-    if global_batch % replicas: raise ValueError(f"the global batch ({global_batch}) must be a multiple of the {replicas} replicas")
-    first, end = shard_range(len(y), index, workers)
-    shard_x, shard_y = x[first:end], np.asarray(y[first:end])
-    targets = shard_y if teacher is None else distillation_targets(shard_y, teacher_logits(teacher, shard_x, cache_dir=cache_dir, verbose=False))
-    per_replica, local = global_batch // replicas, replicas // workers
-    steps = (end - first) // (per_replica * local)
-    if steps == 0: raise ValueError(f"a worker's shard ({end - first} examples) holds no full batch of {per_replica * local}")
-    def shard_pipeline(context):
-        if context.num_input_pipelines != workers or context.input_pipeline_id != index:
-            raise ValueError("expected one input pipeline per worker")
-        ds = tf.data.Dataset.from_tensor_slices((shard_x, targets)).shuffle(end - first, seed=seed, reshuffle_each_iteration=True)
-        return ds.batch(per_replica, drop_remainder=True).take(steps * local).prefetch(tf.data.AUTOTUNE)
-    batches = strategy.distribute_datasets_from_function(shard_pipeline)
-    batches.steps = steps
-    return batches

@@ -19,9 +19,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .deploy import machine_info
 from .models import architecture_fingerprint
-from .precision import Precision, choose_precision, precision_policy
+from .precision import Precision, choose_precision, machine_info, precision_policy
 from .runs import cached_record
 from .training import compile_classifier, evaluate_classifier
 from .utils import fingerprint

@@ -21,10 +21,11 @@ import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
-from .deploy import latency_ratios, machine_info, plot_accuracy_latency
-from .precision import speedups_text
+from .deploy import latency_ratios, plot_accuracy_latency
+from .precision import machine_info, speedups_text
 from .utils import MarkdownText, option, say, write_atomic, show_markdown
-from .protocol import SCHEMA, ExperimentConfig, arm_name
+from .config import ExperimentConfig
+from .protocol import SCHEMA, arm_name
 from .teachers import teacher_warning
 
 # %% ../nbs/07e_results.ipynb #8d523315

@@ -6,14 +6,13 @@
 __all__ = ['Checkpoint', 'LOCK_FLAGS', 'BEFORE_TRAINING', 'kept_epoch_file', 'run_id', 'changing_variables', 'remove_checkpoint',
            'EpochCheckpoint', 'resume_from', 'read_record', 'write_record', 'cached_record', 'has_form', 'cached_run',
            'saved_run', 'save_run', 'DamagedRun', 'epochs_file', 'save_epoch_weights', 'load_epoch_weights',
-           'forget_without_epochs', 'OutputError', 'prepare_out', 'open_lock_file', 'out_lock', 'holds_out_lock',
+           'forget_without_epochs', 'OutputError', 'prepare_out', 'open_lock_file', 'out_lock', 'held_out',
            'remove_if_untrained']
 
 # %% ../nbs/06d_runs.ipynb #332d48df
 import contextlib
 import errno
 import fcntl
-import functools
 import json
 import math
 import os
@@ -26,7 +25,6 @@ from pathlib import Path
 import numpy as np
 import keras
 
-from .distributed import strategy_for, worker_out
 from .models import GIVEN_FILES, weights_fingerprint
 from .utils import fingerprint_file, load_arrays, save_arrays, write_atomic
 
@@ -272,18 +270,18 @@ def out_lock(
 # %% ../nbs/06d_runs.ipynb #29094dab
 BEFORE_TRAINING = set(GIVEN_FILES.values())   # what a run writes before it trains (`given_models`): a failed start's only files
 
-def holds_out_lock(run):
-    "Decorator: `run(cfg, ...)` runs with this worker's folder (`cfg.out`, or one inside it: `worker_out`) prepared (`prepare_out`) and locked (`out_lock`); a folder it made is removed again if the run fails before anything is trained."
-    @functools.wraps(run)
-    def locked(cfg, *args, **kwargs):
-        out = worker_out(cfg.out, strategy_for(cfg.strategy))
-        made = not out.exists()
-        try:
-            with out_lock(prepare_out(out)): return run(cfg, *args, **kwargs)
-        except BaseException:
-            if made: remove_if_untrained(out)
-            raise
-    return locked
+@contextlib.contextmanager
+def held_out(
+    out:Path, # a run's folder (this worker's: `worker_out`)
+):
+    "`out` prepared (`prepare_out`) and locked (`out_lock`) while the block runs; a folder it made is removed again if the block fails before anything is trained."
+    out = Path(out)
+    made = not out.exists()
+    try:
+        with out_lock(prepare_out(out)): yield out
+    except BaseException:
+        if made: remove_if_untrained(out)
+        raise
 
 def remove_if_untrained(
     out:Path, # a run's folder, made by this run

@@ -16,7 +16,7 @@ import tensorflow as tf
 
 from .cache import add_teacher_logits, augment_batches, bank_batches, random_shifts, teacher_features, teacher_logits, view_bank
 from .data import DatasetError, Task, to_dataset
-from .protocol import ExperimentConfig
+from .config import ExperimentConfig
 from .terms import distillation_targets
 from .models import model_fingerprint
 from .utils import option

@@ -5,28 +5,25 @@
 # %% auto #0
 __all__ = ['GIVEN_TEACHER', 'SCALE_WORDS', 'train_teachers', 'TeacherAtChance', 'chance_accuracy', 'teacher_named',
            'stronger_teacher_advice', 'check_teacher_learned', 'teacher_warning', 'task_teacher', 'ModelMismatch',
-           'check_model_fits', 'check_model_shape', 'teacher_from_file', 'InputScaleMismatch', 'check_input_scale',
-           'RunStart', 'data_and_teacher']
+           'check_model_fits', 'check_model_shape', 'teacher_from_file', 'InputScaleMismatch', 'check_input_scale']
 
 # %% ../nbs/07a_teachers.ipynb #24900c78
 from pathlib import Path
 from dataclasses import replace
-from typing import NamedTuple
 
 import numpy as np
 import keras
 
-from .data import INPUTS, WHITE, Task, experiment_data, relabelled
-from .distributed import strategy_for, worker_of
+from .data import INPUTS, WHITE, Task, relabelled
 from .distiller import known_input_shape, probability_head
-from .models import GIVEN_FILES, TEACHERS, ensemble, model_named, is_model_file, load_model_file, registered_builder, student_builder, weights_fingerprint
-from .measured_precision import measured_precision
+from .models import GIVEN_FILES, TEACHERS, ensemble, is_model_file, model_named, registered_builder, weights_fingerprint
 from .precision import precision_policy
-from .protocol import NO_RUN_DEPENDS_ON, TEACHER_DOES_NOT_DEPEND_ON, ExperimentConfig, check_methods_apply, run_key, task_settings
+from .config import ExperimentConfig
+from .protocol import NO_RUN_DEPENDS_ON, TEACHER_DOES_NOT_DEPEND_ON, run_key
 from .runs import Checkpoint, cached_run
 from .targets import shift_batches
 from .training import accuracy, evaluate_classifier, logits_of, train_model
-from .utils import ON_COMMAND_LINE, option, say
+from .utils import ON_COMMAND_LINE, option
 
 # %% ../nbs/07a_teachers.ipynb #93a6a124
 def train_teachers(
@@ -34,6 +31,7 @@ def train_teachers(
     cfg:ExperimentConfig, # `teacher`, `teachers`, `teacher_epochs`, `teacher_shift`, ...
     out:Path, # output directory (teachers are saved and reused as runs)
     precision, # the `Precision` to build and train in
+    strategy, # the `tf.distribute.Strategy` to build and train under (`RunContext.strategy`)
     task=None, # a function labels -> labels: teachers of that labelling of the same images (cross-task); None: the data's own
     given:keras.Model|None=None, # the trained teacher of `cfg.teacher`'s file, loaded: used as it is (`teacher_from_file`)
 ) -> tuple: # (teacher model, record with "val_accuracy", "test_accuracy", "members")
@@ -49,9 +47,10 @@ def train_teachers(
         print(f"[{name}] {cfg.teacher} architecture, up to {cfg.teacher_epochs} epochs on {len(data.train[1]):,} {'images' if data.is_images else 'vectors'}"
               + (f", random shifts of up to {cfg.teacher_shift} px" if cfg.teacher_shift else "") + (f", {classes} classes ({task.__name__})" if task else ""))
         def train_teacher():
-            with precision_policy(precision), strategy_for(cfg.strategy).scope(): teacher = build(seed=i, name=name)
+            with precision_policy(precision), strategy.scope(): teacher = build(seed=i, name=name)
             batches = shift_batches(*data.train, cfg.teacher_shift, cfg.batch_size, seed=i)
-            return teacher, train_model(teacher, data, cfg.teacher_epochs, cfg, batches=batches, seed=i, track_test=False, checkpoint=checkpoint)
+            return teacher, train_model(teacher, data, cfg.teacher_epochs, cfg, batches=batches, seed=i, track_test=False, checkpoint=checkpoint,
+                                        strategy=strategy)
         checkpoint = Checkpoint(out / f"{name}-partial.npz", {**base_key, "seed": i})
         member, record = cached_run(out / name, {**base_key, "seed": i}, train_teacher, checkpoint=checkpoint)
         members.append(member); records.append(record)
@@ -125,10 +124,11 @@ def task_teacher(
     cfg:ExperimentConfig, # the run's teacher settings (one teacher)
     out:Path, # output directory (the teacher is saved and reused there)
     precision, # the `Precision` to build and train in
+    strategy, # the `tf.distribute.Strategy` to build and train under
     task, # a function labels -> labels
 ) -> tuple: # (model, record), as `train_teachers` gives them
     "The run's teacher architecture and recipe, trained (or reused) on another labelling of the same images: a cross-task teacher."
-    return train_teachers(data, replace(cfg, teachers=1), out, precision, task=task)
+    return train_teachers(data, replace(cfg, teachers=1), out, precision, strategy, task=task)
 
 # %% ../nbs/07a_teachers.ipynb #3a242c7d
 class ModelMismatch(ValueError):
@@ -210,38 +210,3 @@ def check_input_scale(
     raise InputScaleMismatch(f"{teacher_named(path)} expects pixels on {SCALE_WORDS[other]}: on the validation images it scores "
                              f"{100 * theirs:.2f}% on {SCALE_WORDS[other]} but {100 * ours:.2f}% on {SCALE_WORDS[data.inputs]}, "
                              f"the run's scale; pass {option('inputs', other)}{where}")
-
-# %% ../nbs/07a_teachers.ipynb #becf5b99
-class RunStart(NamedTuple):
-    "What every run on the protocol starts from (`data_and_teacher`)."
-    cfg:ExperimentConfig # the settings made concrete for the data (`task_settings`)
-    data:Task # the data and its validation split
-    precision:object # the `Precision` to build and train in
-    teacher:keras.Model # the trained teacher (or ensemble)
-    teacher_record:dict # its record, as `train_teachers` gives it
-    build_student:object # function (seed=None, name=...) -> an untrained student of the run's architecture, for the data
-
-def data_and_teacher(
-    cfg:ExperimentConfig, # the settings
-    out:Path, # the run's folder (the teacher is saved and reused there)
-    task:Task|None=None, # the data; None: `cfg.dataset` (`experiment_data`)
-) -> RunStart:
-    "The steps every run on the protocol starts with (the experiment, the sweep, the dark-knowledge test): the data split, the settings for it, the precision, the teacher."
-    if task is not None and not isinstance(task, Task):
-        raise TypeError(f"task must be a Task (task_from_arrays(x_train, y_train, x_test, y_test, name) makes one from arrays), got {type(task).__name__}")
-    data = experiment_data(cfg) if task is None else task
-    cfg = task_settings(cfg, data)
-    build_student = student_builder(cfg.student, data.input_shape, data.n_classes)
-    if is_model_file(cfg.student): check_model_fits(build_student(name="student"), data, cfg.student, "student")
-    given = None
-    if is_model_file(cfg.teacher):   # loaded once: checked, then used as it is
-        with strategy_for(cfg.strategy).scope(): given = check_model_fits(load_model_file(cfg.teacher), data, cfg.teacher)
-    check_methods_apply(cfg, data, build_student, given)
-    trained = {"student": build_student, **({} if given else {"teacher": registered_builder(cfg.teacher, TEACHERS, data.input_shape, data.n_classes)})}
-    if not given: check_model_shape(trained["teacher"](name="teacher"), data, f"the teacher {cfg.teacher!r}")   # one line, not an error inside TensorFlow's training
-    batch = [a[:cfg.batch_size] for a in data.train]
-    precision = measured_precision(cfg.precision, trained, *batch, workers=worker_of(strategy_for(cfg.strategy))[1], trial=(data.train, data.val))
-    say(f"[precision] on the machine that ran this: {precision.name}, {precision.reason}")
-    teacher, teacher_rec = train_teachers(data, cfg, out, precision, given=given)
-    print(f"[teacher] validation accuracy {100 * teacher_rec['val_accuracy']:.2f}%")
-    return RunStart(cfg, data, precision, teacher, teacher_rec, build_student)

@@ -12,7 +12,6 @@ __all__ = ['KERAS_PRIVATE', 'TESTED_KERAS', 'learning_rate', 'compile_classifier
 # %% ../nbs/06e_training.ipynb #e3174515
 import contextlib
 import inspect
-import sys
 import time
 from dataclasses import dataclass
 
@@ -20,12 +19,11 @@ import numpy as np
 import keras
 import tensorflow as tf
 
+from .config import ExperimentConfig
 from .distiller import Distiller
-from .distributed import FIT_PASSES_PER_EPOCH, distributed_fit, strategy_for
+from .distributed import FIT_PASSES_PER_EPOCH, distributed_fit, is_default, run_strategy
 from .models import population_statistics, statistics_for_inference
-from .protocol import ExperimentConfig
 from .runs import Checkpoint, EpochCheckpoint, resume_from
-from .targets import training_batches
 from .terms import method_terms
 from .utils import top1_accuracy
 
@@ -196,7 +194,7 @@ class Training:
     data:object # the data (its test split is evaluated at the end)
     evaluate_test:bool # evaluate the kept weights on the test set
     keep_epochs:bool # return every epoch's weights
-    strategy:str # the distribution strategy it trains under (`strategy_for`)
+    strategy:object # the `tf.distribute.Strategy` it trains under (Keras's `fit` under the default one)
 
 # %% ../nbs/06e_training.ipynb #9e7a2be0
 def prepare_training(
@@ -204,7 +202,7 @@ def prepare_training(
     data:dict, # from `experiment_data`
     epochs:int, # training epochs
     cfg:ExperimentConfig, # batch size, learning rate and schedule, selection, and for distillation alpha and temperature
-    batches:tf.data.Dataset|None=None, # the training batches; None: `training_batches(data, cfg, seed, ...)`
+    batches:tf.data.Dataset, # the training batches (`training_batches`, `shift_batches`, or any of (inputs, labels or targets))
     seed:int=0, # seed of the batch order
     teacher:keras.Model|None=None, # if given, distill from it; else train on the labels alone
     track_test:bool=True, # also record the test accuracy of every epoch (for the patience curves; never used to choose)
@@ -213,23 +211,23 @@ def prepare_training(
     keep_epochs:bool=False, # return the weights after every epoch too (`record["epoch_weights"]`, not JSON-able)
     terms:list|None=None, # the objective's terms when `teacher` is given; None: KD with `cfg.alpha` and `cfg.temperature`
     checkpoint:Checkpoint|None=None, # save every epoch there, and resume from it if it holds this run's epochs
+    strategy=None, # the `tf.distribute.Strategy` to train under (`RunContext.strategy`); None: none (Keras's default), if `cfg.strategy` is "none"
 ) -> Training:
     "Compile `model` (in a `Distiller` if a teacher is given), make its batches, tracker and callbacks, and restore its checkpoint."
     keras.utils.set_random_seed(seed)
-    lr, strategy = learning_rate(cfg, epochs, len(data.train[1])), strategy_for(cfg.strategy)
+    lr, strategy = learning_rate(cfg, epochs, len(data.train[1])), run_strategy(cfg, strategy)
     with strategy.scope():   # the trainer's variables (optimizer, terms' parts, metrics) are the strategy's
         if teacher is None: trainer = compile_classifier(model, lr)
         else:
             terms = method_terms("kd", model, teacher, cfg.alpha, cfg.temperature) if terms is None else terms
             trainer = Distiller(model, teacher, terms=terms)
             trainer.compile(optimizer=keras.optimizers.Adam(lr))
-    batches = training_batches(data, cfg, seed, teacher if cfg.augment else None) if batches is None else batches
     track = EpochAccuracy(model, {"val": data.val, **({"test": data.test} if track_test else {})},
                           restore_best=cfg.select == "best_val" if restore_best is None else restore_best, keep_epochs=keep_epochs,
                           population=data.train[0])
     done, past_logs = resume_from(checkpoint, trainer, track) if checkpoint else (0, [])
     callbacks = [StopOnNonFinite(model.name), track, *([EpochCheckpoint(checkpoint, trainer, track, past_logs)] if checkpoint else [])]
-    return Training(model, trainer, batches, track, callbacks, epochs, done, past_logs, data, evaluate_test, keep_epochs, cfg.strategy)
+    return Training(model, trainer, batches, track, callbacks, epochs, done, past_logs, data, evaluate_test, keep_epochs, strategy)
 
 # %% ../nbs/06e_training.ipynb #8768b8df
 def skip_finished(
@@ -269,11 +267,11 @@ def fit_training(
     "Fit one prepared training (from its checkpoint's epoch on), under its strategy, with a line of progress per epoch, and make its record."
     start, strategy = time.perf_counter(), run.strategy
     callbacks = [*run.callbacks, EpochProgress(run.model.name, {run.model.name: run.track}, run.epochs, run.done)]
-    if strategy == "none":
+    if is_default(strategy):
         skip_finished(run.batches, run.done)
         history = run.trainer.fit(run.batches, epochs=run.epochs, initial_epoch=run.done, shuffle=False, verbose=0,   # batches are shuffled
                                   callbacks=callbacks)
-    else: history = distributed_fit(run.trainer, run.batches, run.epochs, strategy_for(strategy), callbacks, initial_epoch=run.done, verbose=0)
+    else: history = distributed_fit(run.trainer, run.batches, run.epochs, strategy, callbacks, initial_epoch=run.done, verbose=0)
     return finish_training(run, history.history, time.perf_counter() - start)
 
 # %% ../nbs/06e_training.ipynb #c019db67

@@ -6,14 +6,12 @@
 __all__ = ['KD_CANDIDATES', 'kd_candidates', 'choose_kd_setting']
 
 # %% ../nbs/07d_tuning.ipynb #976b155b
-from pathlib import Path
-import keras
 import shutil
 from dataclasses import replace
 
 from .arms import ArmRuns, arm_runs, experiment_arms, students_key
-from .models import student_builder
-from .protocol import ExperimentConfig
+from .config import ExperimentConfig
+from .protocol import RunContext
 from .selection import best_on_validation, validation_score
 from .utils import write_atomic
 
@@ -28,14 +26,10 @@ def kd_candidates(
 
 # %% ../nbs/07d_tuning.ipynb #1b15fff2
 def choose_kd_setting(
-    data:dict, # from `experiment_data`
-    cfg:ExperimentConfig, # the settings (`tune` and `methods` say whether there is anything to choose: `kd_candidates`)
-    teacher:keras.Model, # the trained teacher
-    out:Path, # output directory (the candidates' runs go to `out / "tuning"`)
-    precision, # the `Precision` to build and train in
-    build_student=None, # function (seed=None, name=...) -> an untrained student; None: `cfg.student`'s (`student_builder`)
-) -> tuple: # (`cfg` with alpha and temperature set, {"candidates": [...], "chosen": {...}} or None if nothing was open)
+    run:RunContext, # the run (`start_run`): its settings (`tune` and `methods` say whether there is anything to choose: `kd_candidates`), teacher, folder (the candidates' runs go to `out / "tuning"`)
+) -> tuple: # (`run.cfg` with alpha and temperature set, {"candidates": [...], "chosen": {...}} or None if nothing was open)
     "Choose alpha and T on validation: a distilled student (seed 0, the full budget) per candidate; the best one's run becomes the distilled arm's seed 0."
+    cfg, out = run.cfg, run.out
     candidates = kd_candidates(cfg)
     if len(candidates) == 1: return replace(cfg, alpha=candidates[0][0], temperature=candidates[0][1]), None
     folder = lambda alpha, temperature: out / "tuning" / f"alpha{alpha:g}-T{temperature:g}"   # where a candidate's run is saved
@@ -44,8 +38,8 @@ def choose_kd_setting(
     jobs = []
     for c, candidate in settings.items():
         [arm] = experiment_arms(candidate, scratch=False)
-        runs = ArmRuns(data, candidate, teacher, out, precision, folder(*c), [arm], build_student or student_builder(cfg.student, data.input_shape, data.n_classes))
-        jobs.append((runs, arm, 0, students_key(candidate, data, teacher, precision, build_student)))
+        runs = ArmRuns(replace(run, cfg=candidate), folder(*c), [arm])
+        jobs.append((runs, arm, 0, students_key(candidate, run.data, run.teacher, run.precision, run.build_student)))
     records = dict(zip(candidates, arm_runs(jobs)))   # trained together where they can (`arm_runs`)
     best = best_on_validation(records)
     for name in ("distilled-seed0.keras", "distilled-seed0-epochs.npz", "distilled-seed0-epochs.npz.fingerprint", "distilled-seed0.json"):   # the record last: it marks a complete run

@@ -5,7 +5,7 @@ import sys
 
 from kd_nb.testing import loopback_cluster
 
-KD_EXPERIMENT = [sys.executable, "-c", "import sys; from kd_nb.experiment import kd_experiment; sys.exit(kd_experiment())"]
+KD_EXPERIMENT = [sys.executable, "-c", "import sys; from kd_nb.cli import kd_experiment; sys.exit(kd_experiment())"]
 # float32 pinned: the claim below (the same global batches give the same numbers) is exact in float32; in bfloat16 (what
 # --precision auto picks on a CPU with native bfloat16) two workers' reductions round differently
 TINY = ["--n-train", "400", "--teacher-epochs", "2", "--student-epochs", "3", "--seeds", "2", "--methods", "kd,mean_teacher",

@@ -2,7 +2,6 @@
 text, no warnings the code could avoid. They are what the docs site and a reader opening a notebook see."""
 import json
 import re
-from pathlib import Path
 
 import pytest
 from nbdev.config import get_config

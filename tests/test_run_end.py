@@ -46,7 +46,7 @@ UNBUFFERED = {**os.environ, "PYTHONUNBUFFERED": "1"}   # what a killed run print
 
 
 def run(out, args=TINY):
-    return subprocess.run([sys.executable, "-c", "import sys; from kd_nb.experiment import kd_experiment; sys.exit(kd_experiment())",
+    return subprocess.run([sys.executable, "-c", "import sys; from kd_nb.cli import kd_experiment; sys.exit(kd_experiment())",
                            *args, "--out", str(out)], capture_output=True, text=True, timeout=300)
 
 
