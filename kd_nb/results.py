@@ -134,25 +134,32 @@ def pct(m:dict, split:str) -> str: # "mean ± std (n=..)" in percent
 # %% ../nbs/07e_results.ipynb #58d8c4a9
 @dataclass(frozen=True)
 class Column:
-    "One column of the results table: its header, its alignment, and how a model's summary becomes the cell's text."
+    "One column of the results table: its header, the summary's fields it reads, its alignment, and how a model's summary becomes the cell's text."
     header:str # the column's title
-    value:object # function (model summary) -> the cell's text
+    reads:tuple # the fields of a model's summary that `value` reads
+    value:object # function (model summary) -> the cell's text, called only when every field it reads is there
     right:bool=True # right-aligned (numbers)
     deployed:bool=False # shown only when the run exported and timed the models
+
+    MISSING = "–"   # the cell of a model whose summary lacks a field the column reads (absent, or None): never an error, never a made-up value
+
+    def text(self, m:dict) -> str: return self.MISSING if any(m.get(k) is None for k in self.reads) else self.value(m) # the cell of summary `m`
 
 def chosen_text(m:dict) -> str: return f"{m['epochs']} ({', '.join(map(str, dict.fromkeys(m['best_epoch'])))})" # "budget (chosen epochs)"
 
 RESULT_COLUMNS = [
-    Column("model", lambda m: model_label(m["key"]), right=False),
-    Column("params", lambda m: f"{m['params']:,}"),
-    Column("epochs (chosen)", chosen_text),
-    Column("test loss", lambda m: f"{m['test_loss_mean']:.4f}"),
-    Column("validation accuracy (%)", lambda m: pct(m, "val")),
-    Column("test accuracy (%)", lambda m: pct(m, "test")),
-    Column("train time / run", lambda m: f"{m['train_seconds']:.1f} s"),
-    Column("size (Keras / .tflite)", lambda m: f"{m['size_bytes'] / 1024:,.0f} / {m['litert']['float']['size_bytes'] / 1024:,.0f} KiB", deployed=True),
-    Column("latency / image, LiteRT", lambda m: f"{m['latency_us']['litert']['median']:,.1f} µs", deployed=True),
-    Column("latency / image, tutorial's way", lambda m: f"{m['latency_us']['tutorial_predict']['median'] / 1000:,.1f} ms", deployed=True),
+    Column("model", ("key",), lambda m: model_label(m["key"]), right=False),
+    Column("params", ("params",), lambda m: f"{m['params']:,}"),
+    Column("epochs (chosen)", ("epochs", "best_epoch"), chosen_text),
+    Column("test loss", ("test_loss_mean",), lambda m: f"{m['test_loss_mean']:.4f}"),
+    Column("validation accuracy (%)", ("val_accuracy",), lambda m: pct(m, "val")),
+    Column("test accuracy (%)", ("test_accuracy",), lambda m: pct(m, "test")),
+    Column("train time / run", ("train_seconds",), lambda m: f"{m['train_seconds']:.1f} s"),
+    Column("size (Keras / .tflite)", ("size_bytes", "litert"),
+           lambda m: f"{m['size_bytes'] / 1024:,.0f} / {m['litert']['float']['size_bytes'] / 1024:,.0f} KiB", deployed=True),
+    Column("latency / image, LiteRT", ("latency_us",), lambda m: f"{m['latency_us']['litert']['median']:,.1f} µs", deployed=True),
+    Column("latency / image, tutorial's way", ("latency_us",), lambda m: f"{m['latency_us']['tutorial_predict']['median'] / 1000:,.1f} ms",
+           deployed=True),
 ]   # a new column: one spec here
 
 def markdown_table(
@@ -160,7 +167,7 @@ def markdown_table(
     columns:list, # the `Column`s to show
 ) -> str: # a Markdown table: header, alignment row, one row per model
     "The results table of `models`, one row per model, one column per spec."
-    rows = [[c.value({**m, "key": key}) for c in columns] for key, m in models.items()]
+    rows = [[c.text({**m, "key": key}) for c in columns] for key, m in models.items()]
     line = lambda cells: "| " + " | ".join(cells) + " |"
     return "\n".join([line(c.header for c in columns), "|" + "|".join("---:" if c.right else "---" for c in columns) + "|", *map(line, rows)])
 
