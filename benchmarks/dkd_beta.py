@@ -77,7 +77,7 @@ def main(argv=None):
 def beta_runs(run, args, start:float, argv) -> dict:
     "The betas chosen on validation (seed 0), then the protocol's arms over the seeds, written to the run's folder."
     cfg, data, out = run.cfg, run.data, run.out
-    key = students_key(cfg, data, run.teacher, run.precision, run.build_student)
+    key = students_key(run)
     betas = [float(b) for b in args.betas.split(",")]
     seed0 = protocol_runs(run, key, [dkd_method(b) for b in betas], 1, scratch=False)
     seed0 = {beta: seed0[arm_name(dkd_method(beta))][0] for beta in betas}

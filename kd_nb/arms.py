@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import keras
 
-from .models import architecture_fingerprint, is_model_file, student_builder, teacher_members, tutorial_student, model_fingerprint
+from .models import architecture_fingerprint, is_model_file, model_fingerprint, teacher_members, tutorial_student
 from .precision import precision_policy
 from .config import ExperimentConfig
 from .protocol import NO_RUN_DEPENDS_ON, RunContext, arm_name, run_key
@@ -244,15 +244,10 @@ def other_teachers(
 
 # %% ../nbs/07c_arms.ipynb #460987ee
 def students_key(
-    cfg:ExperimentConfig, # the settings
-    data:dict, # from `experiment_data`
-    teacher:keras.Model, # the trained teacher
-    precision, # the `Precision` the students train in
-    build_student=None, # the run's student builder, for a student from a file (its architecture is keyed); None: built from `cfg.student`
+    run:RunContext, # the run: its settings, data, teacher, precision, and student builder (a file student's architecture is keyed)
 ) -> dict: # JSON-able
     "What every student run depends on: the settings (`run_key`: all but those no run depends on), the precision, data, teacher (and a file student's architecture)."
-    settings = run_key(cfg, NO_RUN_DEPENDS_ON)
-    if is_model_file(cfg.student):   # the file's architecture, not its path, says what trains
-        build = build_student or student_builder(cfg.student, data.input_shape, data.n_classes)
-        settings["student_architecture"] = architecture_fingerprint(build(name="student"))
-    return {**settings, "precision": precision.name, "data": data.fingerprint, "teacher": model_fingerprint(teacher)}
+    settings = run_key(run.cfg, NO_RUN_DEPENDS_ON)
+    if is_model_file(run.cfg.student):   # the file's architecture, not its path, says what trains
+        settings["student_architecture"] = architecture_fingerprint(run.build_student(name="student"))
+    return {**settings, "precision": run.precision.name, "data": run.data.fingerprint, "teacher": model_fingerprint(run.teacher)}

@@ -120,7 +120,7 @@ def run_experiment(
         run = start_run(check_config(given_models(cfg, out, teacher, student)), strategy, out, task)
         cfg, tuning = choose_kd_setting(run)
         run = replace(run, cfg=cfg)   # alpha and T chosen: every later stage reads them
-        runs = student_runs(run, students_key(cfg, run.data, run.teacher, run.precision, run.build_student))
+        runs = student_runs(run, students_key(run))
         others = other_teachers(cfg, runs)
         runs, students = at_chosen_epochs(runs, cfg.select, out / "students", run.build_student)
         sizes = {"teacher": model_size(run.teacher), **{k: model_size(m) for k, m in students.items()}}

@@ -90,7 +90,7 @@ def swept(
     "`run_sweep`'s grid on the run's teacher and data: every cell trained (or reused), the best tested once, written to `run.out`."
     cfg, data, teacher, out = run.cfg, run.data, run.teacher, run.out
     logits = {"train": teacher_logits(teacher, data.train[0], cache_dir=out / "cache")}
-    key = {k: v for k, v in students_key(cfg, data, teacher, run.precision, run.build_student).items() if k not in ("alpha", "temperature")}   # a cell adds its own
+    key = {k: v for k, v in students_key(run).items() if k not in ("alpha", "temperature")}   # a cell adds its own
     cells = []
     for label, alpha, T, with_t2 in sweep_cells(alphas, temperatures, tutorial_alpha):
         vals = []

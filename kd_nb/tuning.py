@@ -38,8 +38,8 @@ def choose_kd_setting(
     jobs = []
     for c, candidate in settings.items():
         [arm] = experiment_arms(candidate, scratch=False)
-        runs = ArmRuns(replace(run, cfg=candidate), folder(*c), [arm])
-        jobs.append((runs, arm, 0, students_key(candidate, run.data, run.teacher, run.precision, run.build_student)))
+        candidate_run = replace(run, cfg=candidate)   # the run with this candidate's settings
+        jobs.append((ArmRuns(candidate_run, folder(*c), [arm]), arm, 0, students_key(candidate_run)))
     records = dict(zip(candidates, arm_runs(jobs)))   # trained together where they can (`arm_runs`)
     best = best_on_validation(records)
     for name in ("distilled-seed0.keras", "distilled-seed0-epochs.npz", "distilled-seed0-epochs.npz.fingerprint", "distilled-seed0.json"):   # the record last: it marks a complete run

@@ -153,10 +153,10 @@ def test_teacher_at_chance_stops_before_the_students(tmp_path):
 
 def test_full_disk_is_one_line(tmp_path):
     "A write that fails for lack of space (simulated: every atomic write raises ENOSPC) names the file and the cause."
-    code = ("import errno, sys; from kd_nb import experiment, results, runs, tuning\n"
+    code = ("import errno, sys; from kd_nb import cli, results, runs, tuning\n"
             "def full(path, *args, **kwargs): raise OSError(errno.ENOSPC, 'No space left on device', str(path))\n"
             "runs.write_atomic = runs.save_arrays = results.write_atomic = tuning.write_atomic = full\n"
-            "sys.exit(experiment.kd_experiment())")
+            "sys.exit(cli.kd_experiment())")
     result = subprocess.run([sys.executable, "-c", code, "--n-train", "200", "--teacher", "tutorial", "--teacher-epochs", "1",
                              "--seeds", "1", "--no-deploy", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
     lines = error_lines(result)

@@ -17,7 +17,7 @@ APART = TINY + ["--scratch-epochs", "3"]   # budgets that differ: the two studen
 KILLING = """
 import os, signal, sys
 from pathlib import Path
-from kd_nb import arms, experiment, runs
+from kd_nb import arms, cli, runs
 point, target, after_epoch = sys.argv[1], sys.argv[2], int(sys.argv[3])
 kill = lambda: os.kill(os.getpid(), signal.SIGKILL)
 if point == "checkpoint":       # after the checkpoint of epoch `after_epoch`
@@ -38,7 +38,7 @@ else:                           # after the run's .keras model or its .json reco
         saved(path, write)
         if Path(path).name == f"{target}.{point}": kill()
     runs.write_atomic = write_atomic
-sys.exit(experiment.kd_experiment(sys.argv[4:]))
+sys.exit(cli.kd_experiment(sys.argv[4:]))
 """
 
 
