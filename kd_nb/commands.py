@@ -16,10 +16,16 @@ import threading
 from contextlib import contextmanager
 
 # %% ../nbs/00b_commands.ipynb #ffa799b0
-START_NOISE = re.compile(r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"
-                         r"|^[IWE]\d{4} [\d:.]+\s+\d+ (port|cudart_stub|cuda_platform|cpu_feature_guard|cuda_dnn|cuda_fft|cuda_blas|cuda_executor)\.cc:\d+\] "
-                         r"|^To enable the following instructions: .* in other operations, rebuild TensorFlow with the appropriate compiler flags\.$")
-# the lines TensorFlow writes as it starts on a machine without a GPU (not errors of ours): held back by `native_stderr_filtered`
+START_NOISE = re.compile(
+    r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"
+    r"|^[IWE]\d{4} [\d:.]+\s+\d+ "
+    r"(port|cudart_stub|cuda_platform|cpu_feature_guard|cuda_dnn|cuda_fft|cuda_blas|cuda_executor)\.cc:\d+\] "
+    r"|^To enable the following instructions: .* in other operations, rebuild TensorFlow with "
+    r"the appropriate compiler flags\.$"
+)
+# the lines TensorFlow writes as it starts on a machine without a GPU (not errors of ours): held back by
+# `native_stderr_filtered`
+
 
 # %% ../nbs/00b_commands.ipynb #fcf63e41
 @contextmanager
@@ -42,7 +48,8 @@ def native_stderr_filtered(
 # %% ../nbs/00b_commands.ipynb #1fa11b7d
 def tensorflow_started():
     "Import TensorFlow and let it look for GPUs, with its start-up lines held back (`START_NOISE`)."
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # and its later INFO and WARNING lines, unless the user asked for them
+    # and its later INFO and WARNING lines, unless the user asked for them
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with native_stderr_filtered():
         import tensorflow as tf
         tf.config.list_physical_devices("GPU")
@@ -50,13 +57,15 @@ def tensorflow_started():
 # %% ../nbs/00b_commands.ipynb #281ea03b
 RUN_NOISE = re.compile(r"^[IWE]\d{4} [\d:.]+\s+\d+ meta_optimizer\.cc:\d+\] remapper failed: "
                        r"|^INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.$")
-# lines TensorFlow and LiteRT write while a run trains and deploys (not errors of ours): held back by `native_stderr_streamed`
+# lines TensorFlow and LiteRT write while a run trains and deploys (not errors of ours): held back by
+# `native_stderr_streamed`
 
 @contextmanager
 def native_stderr_streamed(
     noise=RUN_NOISE, # lines (a compiled pattern) to hold back
 ):
-    "Meanwhile, pass what is written to file descriptor 2 on line by line as it comes, without the lines `noise` matches."
+    ("Meanwhile, pass what is written to file descriptor 2 on line by line as it comes, without the lines `noise` "
+     "matches.")
     sys.stderr.flush()
     saved, (read, write) = os.dup(2), os.pipe()
     os.dup2(write, 2); os.close(write)
@@ -85,7 +94,8 @@ def command(
     module:str, # the module that defines the command, e.g. "kd_nb.cli"
     name:str, # the command's function in it, called with the command line's arguments
 ):
-    "The entry point of a console script: `module.name(argv)`, with TensorFlow started quietly first and its later noise held back."
+    ("The entry point of a console script: `module.name(argv)`, with TensorFlow started quietly first and its later "
+     "noise held back.")
     def run(argv=None):
         tensorflow_started()
         quiet_python_loggers()

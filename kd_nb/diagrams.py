@@ -12,20 +12,29 @@ from pathlib import Path
 
 
 # %% ../nbs/00c_diagrams.ipynb #6d386242
-DIAGRAM_STYLE = """graph [rankdir=TB, fontname="Helvetica", fontsize=14, nodesep=0.25, ranksep=0.3, bgcolor="transparent"];
-node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", color="#777777", fontname="Helvetica", fontsize=14, margin="0.1,0.05"];
+DIAGRAM_STYLE = """graph [rankdir=TB, fontname="Helvetica", fontsize=14, nodesep=0.25, ranksep=0.3,
+       bgcolor="transparent"];
+node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", color="#777777", fontname="Helvetica", fontsize=14,
+      margin="0.1,0.05"];
 edge [color="#555555", fontname="Helvetica", fontsize=14];"""
 
+
 def diagram(
-    body:str, # nodes and edges in Graphviz's DOT language (the inside of a `digraph { ... }`)
-    dot:str|None=None, # the `dot` program; None: found on the PATH
-): # an IPython `SVG` of the drawing, or, without Graphviz, `Markdown` of its DOT source and what to install
+    body: str,  # nodes and edges in Graphviz's DOT language (the inside of a `digraph { ... }`)
+    dot: str | None = None,  # the `dot` program; None: found on the PATH
+):  # an IPython `SVG` of the drawing, or, without Graphviz, `Markdown` of its DOT source and what to install
     "Draw `body` as an SVG diagram with Graphviz, in the course's style."
-    from IPython.display import SVG, Markdown   # here: IPython is there wherever a diagram is shown, and no requirement of the package
+    # here: IPython is there wherever a diagram is shown, and no requirement of the package
+    from IPython.display import SVG, Markdown
+
     source = f"digraph {{\n{DIAGRAM_STYLE}\n{body}\n}}"
     dot = dot or shutil.which("dot")
     if dot is None or not Path(dot).is_file():
-        return Markdown(f"*Graphviz draws this diagram: install it (`apt install graphviz`) and run the cell again.*\n\n```\n{source}\n```")
+        return Markdown(
+            "*Graphviz draws this diagram: install it (`apt install graphviz`) and run the cell "
+            f"again.*\n\n```\n{source}\n```"
+        )
     done = subprocess.run([dot, "-Tsvg"], input=source, capture_output=True, text=True)
-    if done.returncode: raise ValueError(f"Graphviz cannot draw this diagram: {done.stderr.strip()}")
+    if done.returncode:
+        raise ValueError(f"Graphviz cannot draw this diagram: {done.stderr.strip()}")
     return SVG(done.stdout)

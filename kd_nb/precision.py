@@ -32,9 +32,17 @@ def machine_info() -> dict: # {"cpu", "cpu_count", "load_average_1min"}
     "The CPU model, its number of cores and the current load: what latencies were measured on."
     cpu = platform.processor() or platform.machine()
     if Path("/proc/cpuinfo").is_file():
-        names = [l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")]
+        names = [
+            l.split(":", 1)[1].strip()
+            for l in Path("/proc/cpuinfo").read_text().splitlines()
+            if l.startswith("model name")
+        ]
         cpu = names[0] if names else cpu
-    return {"cpu": cpu, "cpu_count": os.cpu_count(), "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
+    return {
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+    }
 
 # %% ../nbs/04b_precision.ipynb #6fb96a59
 def bf16_accelerator() -> str: # a description of the device, or "" if there is none
@@ -42,7 +50,8 @@ def bf16_accelerator() -> str: # a description of the device, or "" if there is 
     import tensorflow as tf                          # only here: the rest of the module works on any Keras backend
     for device in tf.config.list_physical_devices("GPU"):
         capability = tf.config.experimental.get_device_details(device).get("compute_capability")
-        if capability and tuple(capability) >= (8, 0): return f"{device.name} (compute capability {capability[0]}.{capability[1]})"
+        if capability and tuple(capability) >= (8, 0): return (f"{device.name} (compute capability "
+                                                               f"{capability[0]}.{capability[1]})")
     tpus = tf.config.list_physical_devices("TPU")
     return tpus[0].name if tpus else ""
 
@@ -57,18 +66,22 @@ class Precision:
     reason:str # one line: the flags or device that decided
     bf16_cpu_flags:tuple # the native-bfloat16 flags this CPU has (empty if none)
     accelerator:str # a native-bfloat16 accelerator, or ""
-    speedups:dict = field(default_factory=dict) # model -> float32 seconds per training step / bfloat16's, where measured (`measured_precision`)
-    accuracy:dict = field(default_factory=dict) # the teacher's validation accuracy after a short training in each precision, where compared (`accuracy_trial`)
+    # model -> float32 seconds per training step / bfloat16's, where measured (`measured_precision`)
+    speedups:dict = field(default_factory=dict)
+    # the teacher's validation accuracy after a short training in each precision, where compared (`accuracy_trial`)
+    accuracy:dict = field(default_factory=dict)
 
     @property
     def policy(self) -> str: return "mixed_bfloat16" if self.name == "bfloat16" else "float32" # Keras dtype policy
 
 SPEEDUP_NEEDED = 1.3   # "auto" takes bfloat16 only if every measured model trains at least this much faster in it
 
-def speedups_text(speedups:dict) -> str: return ", ".join(f"{s:.2f}x ({m})" for m, s in speedups.items()) # "1.19x (teacher), 1.03x (student)"
+# "1.19x (teacher), 1.03x (student)"
+def speedups_text(speedups:dict) -> str: return ", ".join(f"{s:.2f}x ({m})" for m, s in speedups.items())
 
 def keeps_accuracy(
-    accuracy:dict, # {"float32": [accuracy of seed 0, of seed 1], "bfloat16": accuracy of seed 0, "tolerance": ...} (`accuracy_trial`)
+    # {"float32": [accuracy of seed 0, of seed 1], "bfloat16": accuracy of seed 0, "tolerance": ...} (`accuracy_trial`)
+    accuracy:dict,
 ) -> bool: # bfloat16's accuracy is at most `tolerance` below float32's at the same seed
     "Whether bfloat16 costs the teacher no more validation accuracy than changing the seed does."
     return accuracy["bfloat16"] >= accuracy["float32"][0] - accuracy["tolerance"]
@@ -78,31 +91,41 @@ def choose_precision(
     flags=None, # CPU flags to decide from; None: this machine's (`cpu_flags()`)
     accelerator:str|None=None, # a native-bfloat16 accelerator ("" for none); None: look for one (`bf16_accelerator()`)
     speedups:dict|None=None, # model -> measured float32 / bfloat16 seconds per training step; None: not measured
-    accuracy:dict|None=None, # the teacher's validation accuracy in both precisions (`accuracy_trial`, `keeps_accuracy`); None: not compared
+    # the teacher's validation accuracy in both precisions (`accuracy_trial`, `keeps_accuracy`); None: not compared
+    accuracy:dict|None=None,
 ) -> Precision:
-    "The precision to train in: as asked, or for `\"auto\"` bfloat16 where the hardware has it natively and, if measured, every model trains `SPEEDUP_NEEDED` times faster in it and the teacher keeps its accuracy; else float32."
-    if precision not in PRECISIONS: raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    ("The precision to train in: as asked, or for `\"auto\"` bfloat16 where the hardware has it natively and, if "
+     "measured, every model trains `SPEEDUP_NEEDED` times faster in it and the teacher keeps its accuracy; else "
+     "float32.")
+    if precision not in PRECISIONS: raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got "
+                                                     f"{precision!r}")
     native_flags = tuple(f for f in BF16_CPU_FLAGS if f in (cpu_flags() if flags is None else flags))
     accelerator = bf16_accelerator() if accelerator is None else accelerator
     native = f"native bfloat16 on {accelerator}" if accelerator else (
         f"native bfloat16 on this CPU ({', '.join(native_flags)})" if native_flags else "")
     if precision == "auto":
         name = "bfloat16" if native else "float32"
-        reason = native or f"no native bfloat16 (no GPU/TPU for it, CPU flags lack {' and '.join(BF16_CPU_FLAGS)}): float32"
+        reason = native or (f"no native bfloat16 (no GPU/TPU for it, CPU flags lack {' and '.join(BF16_CPU_FLAGS)}): "
+                            "float32")
         if native and speedups:
             name = "bfloat16" if min(speedups.values()) >= SPEEDUP_NEEDED else "float32"
             reason += (f", measured {speedups_text(speedups)} the speed of float32: " +
-                       ("bfloat16" if name == "bfloat16" else f"float32, since bfloat16 must be at least {SPEEDUP_NEEDED}x faster for every model to be worth its rounding"))
+                       ("bfloat16" if name == "bfloat16" else "float32, since bfloat16 must be at least "
+                                                              f"{SPEEDUP_NEEDED}x faster for every model to be worth "
+                                                              "its rounding"))
         if name == "bfloat16" and accuracy:
             name = "bfloat16" if keeps_accuracy(accuracy) else "float32"
-            reason += (f"; the teacher's validation accuracy after a short training {100 * accuracy['bfloat16']:.2f}% in bfloat16, "
+            reason += (f"; the teacher's validation accuracy after a short training {100 * accuracy['bfloat16']:.2f}% "
+                       "in bfloat16, "
                        + " and ".join(f"{100 * a:.2f}%" for a in accuracy["float32"]) + " in float32 (seeds 0 and 1): "
                        + ("bfloat16" if name == "bfloat16" else
-                          f"float32, since bfloat16 lost more than {100 * accuracy['tolerance']:.2f} points (the seeds' difference, at least 1)"))
+                          f"float32, since bfloat16 lost more than {100 * accuracy['tolerance']:.2f} points (the "
+                          "seeds' difference, at least 1)"))
     else:
         name = precision
         reason = f"asked for {precision}" + ("" if precision == "float32" or native else
-                                            "; this hardware has no native bfloat16, so it is emulated and likely slower")
+                                            "; this hardware has no native bfloat16, so it is emulated and likely "
+                                            "slower")
     return Precision(precision, name, reason, native_flags, accelerator, dict(speedups or {}), dict(accuracy or {}))
 
 # %% ../nbs/04b_precision.ipynb #843148c0
@@ -117,7 +140,8 @@ def precision_policy(
     finally: keras.config.set_dtype_policy(previous)
 
 # %% ../nbs/04b_precision.ipynb #ad917531
-def every_layer(model:keras.Layer) -> list: # `model` and every layer in it, nested models' layers included (Keras's public `layers`, walked)
+# `model` and every layer in it, nested models' layers included (Keras's public `layers`, walked)
+def every_layer(model:keras.Layer) -> list:
     return [model, *[inner for layer in getattr(model, "layers", []) for inner in every_layer(layer)]]
 
 def float32_model(

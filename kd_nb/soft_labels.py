@@ -13,8 +13,11 @@ import keras
 from keras import ops
 
 # %% ../nbs/00_soft_labels.ipynb #d8ae6ac7
-MAX_TEMPERATURE = 1e6   # far beyond any useful T: softened outputs are uniform in float32 long before; T^2 overflows float32 near 1e19
-MIN_TEMPERATURE = 1e-2  # far below any useful T: softmax(z/T) is already one-hot for logits 0.2 apart, and T^2 shrinks the soft loss 10,000-fold
+# far beyond any useful T: softened outputs are uniform in float32 long before; T^2 overflows float32 near 1e19
+MAX_TEMPERATURE = 1e6
+# far below any useful T: softmax(z/T) is already one-hot for logits 0.2 apart, and T^2 shrinks the soft loss
+# 10,000-fold
+MIN_TEMPERATURE = 1e-2
 
 def check_temperature(
     temperature, # softmax temperature T; must be a finite number > 0
@@ -25,10 +28,12 @@ def check_temperature(
     if not math.isfinite(temperature) or temperature <= 0:
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
     if temperature < MIN_TEMPERATURE:
-        raise ValueError(f"temperature must be at least {MIN_TEMPERATURE:g}, got {temperature!r}: the outputs are one-hot long before, "
+        raise ValueError(f"temperature must be at least {MIN_TEMPERATURE:g}, got {temperature!r}: the outputs are "
+                         "one-hot long before, "
                          "and T^2 takes the soft loss away (below 1e-19 it is exactly 0 in float32)")
     if temperature > MAX_TEMPERATURE:
-        raise ValueError(f"temperature must be at most {MAX_TEMPERATURE:g}, got {temperature!r}: softened outputs are uniform "
+        raise ValueError(f"temperature must be at most {MAX_TEMPERATURE:g}, got {temperature!r}: softened outputs are "
+                         "uniform "
                          "in float32 long before, and a huge T^2 turns the loss into NaN")
     return float(temperature)
 
@@ -37,7 +42,8 @@ def as_float_tensor(
     x, # array-like or backend tensor
 ): # a backend tensor with a floating dtype (integers become float32)
     "`x` as a backend tensor, cast to float32 unless it is already floating point; a `ValueError` for text or objects."
-    if not hasattr(x, "shape") or isinstance(x, np.ndarray):   # a list, a number or a NumPy array: its dtype is known here
+    # a list, a number or a NumPy array: its dtype is known here
+    if not hasattr(x, "shape") or isinstance(x, np.ndarray):
         dtype = np.asarray(x).dtype
         if dtype.kind not in "biuf": raise ValueError(f"expected numbers, got {type(x).__name__} of dtype {dtype}")
     x = ops.convert_to_tensor(x)

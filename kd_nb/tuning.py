@@ -16,36 +16,66 @@ from .selection import best_on_validation, validation_score
 from .utils import write_atomic
 
 # %% ../nbs/07d_tuning.ipynb #f5a08beb
-KD_CANDIDATES = ((0.5, 4.0), (0.1, 8.0))   # (alpha, T) tried on validation when the settings leave them open: balanced, and leaning on softer targets
+# (alpha, T) tried on validation when the settings leave them open: balanced, and leaning on softer targets
+KD_CANDIDATES = ((0.5, 4.0), (0.1, 8.0))
 
 def kd_candidates(
     cfg:ExperimentConfig, # `tune`, `methods`, `alpha` and `temperature`
 ) -> list: # (alpha, T) pairs
-    "The (alpha, T) settings to choose from on validation: `KD_CANDIDATES` if `cfg.tune` and KD is one of the arms (its runs are chosen among), else `cfg`'s own."
+    ("The (alpha, T) settings to choose from on validation: `KD_CANDIDATES` if `cfg.tune` and KD is one of the arms "
+     "(its runs are chosen among), else `cfg`'s own.")
     return list(KD_CANDIDATES) if cfg.tune and "kd" in cfg.methods else [(cfg.alpha, cfg.temperature)]
 
 # %% ../nbs/07d_tuning.ipynb #1b15fff2
 def choose_kd_setting(
-    run:RunContext, # the run (`start_run`): its settings (`tune` and `methods` say whether there is anything to choose: `kd_candidates`), teacher, folder (the candidates' runs go to `out / "tuning"`)
-) -> tuple: # (`run.cfg` with alpha and temperature set, {"candidates": [...], "chosen": {...}} or None if nothing was open)
-    "Choose alpha and T on validation: a distilled student (seed 0, the full budget) per candidate; the best one's run becomes the distilled arm's seed 0."
+    # the run (`start_run`): its settings (`tune` and `methods` say whether there is anything to choose:
+    # `kd_candidates`), teacher, folder (the candidates' runs go to `out / "tuning"`)
+    run:RunContext,
+# (`run.cfg` with alpha and temperature set, {"candidates": [...], "chosen": {...}} or None if nothing was open)
+) -> tuple:
+    ("Choose alpha and T on validation: a distilled student (seed 0, the full budget) per candidate; the best one's "
+     "run becomes the distilled arm's seed 0.")
     cfg, out = run.cfg, run.out
     candidates = kd_candidates(cfg)
     if len(candidates) == 1: return replace(cfg, alpha=candidates[0][0], temperature=candidates[0][1]), None
-    folder = lambda alpha, temperature: out / "tuning" / f"alpha{alpha:g}-T{temperature:g}"   # where a candidate's run is saved
-    print("[choosing alpha and T on validation] " + ", ".join(f"alpha = {a}, T = {t:g}" for a, t in candidates) + ": a distilled student each, seed 1")
+    # where a candidate's run is saved
+    folder = lambda alpha, temperature: out / "tuning" / f"alpha{alpha:g}-T{temperature:g}"
+    print(
+        "[choosing alpha and T on validation] " + ", ".join(f"alpha = {a}, T = {t:g}" for a, t in candidates) + ": "
+        "a "
+        "distilled student each, seed 1"
+    )
     settings = {c: replace(cfg, alpha=c[0], temperature=c[1], methods=("kd",), seeds=1) for c in candidates}
     jobs = []
     for c, candidate in settings.items():
         [arm] = experiment_arms(candidate, scratch=False)
-        candidate_run = replace(run, cfg=candidate)   # the run with this candidate's settings
+        candidate_run = replace(run, cfg=candidate)  # the run with this candidate's settings
         jobs.append((ArmRuns(candidate_run, folder(*c), [arm]), arm, 0, students_key(candidate_run)))
-    records = dict(zip(candidates, arm_runs(jobs)))   # trained together where they can (`arm_runs`)
+    records = dict(zip(candidates, arm_runs(jobs)))  # trained together where they can (`arm_runs`)
     best = best_on_validation(records)
-    for name in ("distilled-seed0.keras", "distilled-seed0-epochs.npz", "distilled-seed0-epochs.npz.fingerprint", "distilled-seed0.json"):   # the record last: it marks a complete run
+    for name in (
+        "distilled-seed0.keras",
+        "distilled-seed0-epochs.npz",
+        "distilled-seed0-epochs.npz.fingerprint",
+        "distilled-seed0.json",
+    ):  # the record last: it marks a complete run
         write_atomic(out / "students" / name, lambda p: shutil.copyfile(folder(*best) / name, p))
-    summary = {c: {"alpha": c[0], "temperature": c[1], "val_accuracy": validation_score(r)[0], "val_loss": -validation_score(r)[1]}
-               for c, r in records.items()}
-    print(f"[chosen on validation] alpha = {best[0]}, T = {best[1]:g} (best validation accuracy; "
-          + ", ".join(f"alpha = {a}, T = {t:g}: {100 * s['val_accuracy']:.2f}%" for (a, t), s in summary.items()) + ")")
-    return replace(cfg, alpha=best[0], temperature=best[1]), {"candidates": list(summary.values()), "chosen": summary[best], "seed": 0}
+    summary = {
+        c: {
+            "alpha": c[0],
+            "temperature": c[1],
+            "val_accuracy": validation_score(r)[0],
+            "val_loss": -validation_score(r)[1],
+        }
+        for c, r in records.items()
+    }
+    print(
+        f"[chosen on validation] alpha = {best[0]}, T = {best[1]:g} (best validation accuracy; "
+        + ", ".join(f"alpha = {a}, T = {t:g}: {100 * s['val_accuracy']:.2f}%" for (a, t), s in summary.items())
+        + ")"
+    )
+    return replace(cfg, alpha=best[0], temperature=best[1]), {
+        "candidates": list(summary.values()),
+        "chosen": summary[best],
+        "seed": 0,
+    }

@@ -45,49 +45,66 @@ def write_atomic(
         if os.path.exists(tmp): os.remove(tmp)
 
 # %% ../nbs/00a_utils.ipynb #9d05863b
-def fingerprint_file(path) -> Path: return Path(f"{path}.fingerprint") # where `save_arrays` keeps the fingerprint of `path`
+# where `save_arrays` keeps the fingerprint of `path`
+def fingerprint_file(path) -> Path: return Path(f"{path}.fingerprint")
 def arrays_fingerprint(arrays:dict, key:str) -> str: # names, contents, and what they belong to
     return fingerprint(np.array(key), *(arrays[k] for k in sorted(arrays))) + " " + ",".join(sorted(arrays))
 
 def save_arrays(
     path, # the .npz file
-    belongs_to:str|None=None, # what the arrays belong to (a run's key), hashed into the fingerprint; None: the file's name
+    # what the arrays belong to (a run's key), hashed into the fingerprint; None: the file's name
+    belongs_to:str|None=None,
     **arrays, # name -> array
 ):
-    "Save `arrays` to `path`, then their fingerprint beside it; both atomically, the fingerprint last (it marks a whole file)."
+    ("Save `arrays` to `path`, then their fingerprint beside it; both atomically, the fingerprint last (it marks a "
+     "whole file).")
     path = Path(path)
     write_atomic(path, lambda p: np.savez(p, **arrays))
-    write_atomic(fingerprint_file(path), lambda p: p.write_text(arrays_fingerprint(arrays, path.name if belongs_to is None else belongs_to)))
+    write_atomic(
+        fingerprint_file(path),
+        lambda p: p.write_text(arrays_fingerprint(arrays, path.name if belongs_to is None else belongs_to)),
+    )
+
 
 def load_arrays(
-    path, # a file written by `save_arrays`
-    verbose:bool=True, # say why a file that exists is not used
-    belongs_to:str|None=None, # as given to `save_arrays`
-    redo:str="computing it again", # what the caller does instead, for the message
-) -> dict|None: # name -> array, or None
-    "The arrays saved at `path`, or None if there are none, they cannot be read, or they are not what was saved for `belongs_to`."
+    path,  # a file written by `save_arrays`
+    verbose: bool = True,  # say why a file that exists is not used
+    belongs_to: str | None = None,  # as given to `save_arrays`
+    redo: str = "computing it again",  # what the caller does instead, for the message
+) -> dict | None:  # name -> array, or None
+    ("The arrays saved at `path`, or None if there are none, they cannot be read, or they are not what was saved for "
+     "`belongs_to`.")
     path = Path(path)
-    if not path.is_file(): return None
+    if not path.is_file():
+        return None
     try:
         expected = fingerprint_file(path).read_text().strip()
-        with np.load(path, allow_pickle=False) as saved: arrays = {k: saved[k] for k in saved.files}
+        with np.load(path, allow_pickle=False) as saved:
+            arrays = {k: saved[k] for k in saved.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
-        if verbose: print(f"{path.name}: cannot be read ({type(e).__name__}); {redo}")
+        if verbose:
+            print(f"{path.name}: cannot be read ({type(e).__name__}); {redo}")
         return None
     if arrays_fingerprint(arrays, path.name if belongs_to is None else belongs_to) != expected:
-        if verbose: print(f"{path.name}: its content is not what was saved here (changed, damaged, or from another run); {redo}")
+        if verbose:
+            print(
+                f"{path.name}: its content is not what was saved here (changed, damaged, or from another run); {redo}"
+            )
         return None
     return arrays
 
 # %% ../nbs/00a_utils.ipynb #5a410549
 def check_choice(name, value, choices):
     "Raise a `ValueError` unless `value` is one of `choices` (whose `hint(value)`, if they have one, ends the message)."
-    if value not in choices: raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}{choice_hint(choices, value)}")
+    if value not in choices: raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got "
+                                              f"{value!r}{choice_hint(choices, value)}")
 
-def choice_hint(choices, value) -> str: return choices.hint(value) if hasattr(choices, "hint") else "" # what `choices` say about a value they refuse
+# what `choices` say about a value they refuse
+def choice_hint(choices, value) -> str: return choices.hint(value) if hasattr(choices, "hint") else ""
 
 # %% ../nbs/00a_utils.ipynb #04ab221a
-ON_COMMAND_LINE = contextvars.ContextVar("on_command_line", default=False)   # True while a console command runs its work
+# True while a console command runs its work
+ON_COMMAND_LINE = contextvars.ContextVar("on_command_line", default=False)
 
 @contextlib.contextmanager
 def command_line():
@@ -100,7 +117,8 @@ def option(
     name:str, # a setting's name, as in Python ("image_size")
     value=None, # a value to show with it; None: the name alone
 ) -> str: # "--image-size 32" on the command line, "image_size=32" in Python
-    "A setting named the way the caller gives it: a command's option inside `command_line()`, a Python argument elsewhere."
+    ("A setting named the way the caller gives it: a command's option inside `command_line()`, a Python argument "
+     "elsewhere.")
     if ON_COMMAND_LINE.get(): return f"--{name.replace('_', '-')}" + ("" if value is None else f" {value}")
     return name + ("" if value is None else f"={value!r}")
 

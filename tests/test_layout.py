@@ -14,7 +14,8 @@ def imports() -> dict: # module -> the kd_nb modules it imports
     for path in PACKAGE.glob("*.py"):
         if path.name.startswith("_"): continue
         source = path.read_text()
-        found = set(re.findall(r"^\s*from \.(\w+) import", source, re.M)) | set(re.findall(r"^\s*from \. import (\w+)", source, re.M))
+        found = (set(re.findall(r"^\s*from (?:\.|kd_nb\.)(\w+) import", source, re.M))
+                 | set(re.findall(r"^\s*from (?:\.|kd_nb) import (\w+)", source, re.M)))
         edges[path.stem] = found - {path.stem}
     return edges
 
@@ -43,5 +44,24 @@ def calls_of(name:str) -> dict: # module -> how many calls of `name` its code ma
     return {m: n for m, n in counts.items() if n}
 
 
-def test_strategy_resolved_in_two_places():   # a run's start and the commands' entry, before TensorFlow runs anything else
+# a run's start, and the commands' entry (before TensorFlow runs anything else)
+def test_strategy_resolved_in_two_places():
     assert calls_of("strategy_for") == {"run_start": 1, "cli": 1}
+
+
+LINE_LIMIT = 120
+
+
+def generated_by_nbdev(line:str) -> bool: # a line nbdev writes itself, whatever the notebook's cells
+    "Whether `line` of a module is one that nbdev writes itself."
+    # nbdev 2.4.14 wraps `__all__`'s names at 120 columns, then puts `__all__ = ` before the first of them
+    return line.startswith("__all__ = [")
+
+
+# the export cells and the notebooks' summaries (the modules' docstrings) fit 120 columns; nbdev's `__all__` is not
+def test_lines_fit_120_columns():
+    long = [f"{p.name}:{n}: {len(line)} columns" for p in sorted(PACKAGE.glob("*.py")) if not p.name.startswith("_")
+            for n, line in enumerate(p.read_text().splitlines(), 1)
+            if len(line) > LINE_LIMIT and not generated_by_nbdev(line)]
+    assert not long, ("lines over 120 columns (wrap the export cell: a comment above, a string split, a statement "
+                      "reformatted):\n" + "\n".join(long))
