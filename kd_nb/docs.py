@@ -171,7 +171,7 @@ def show_doc_markdown(
     if not m: return md.strip()
     return f"{m.group(0).strip()}\n\n{(md[:m.start()] + md[m.end():]).strip()}".strip()
 
-# %% ../nbs/90_docs.ipynb #093d4b28
+# %% ../nbs/90_docs.ipynb #6eb04ad3
 class OneLineDocments(BasicMarkdownRenderer):
     "nbdev's `show_doc` Markdown, with a docment written over several comment lines shown on one."
     def __init__(self, sym, **kwargs):
