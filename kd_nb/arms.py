@@ -99,7 +99,7 @@ RUN_TEACHER, PEER_STUDENT = RunTeacher(), PeerStudent()
 
 
 def teacher_source(
-    method: str,  # a registered method
+    method:str, # a registered method
 ):  # `RUN_TEACHER`, `PEER_STUDENT` or a `TaskTeacher`
     'Who teaches `method`\'s arm, from what the method registered (`method_teacher`: "run", "scratch" or a labelling).'
     source = method_teacher(method)
@@ -184,8 +184,8 @@ def arm_setup(
 
 
 def arm_training(
-    runs: ArmRuns,  # the experiment's shared state
-    run: ArmRun,  # the run (`arm_setup`)
+    runs:ArmRuns, # the experiment's shared state
+    run:ArmRun, # the run (`arm_setup`)
 ) -> Training:
     ("The run's training, prepared: the seed's student (the same initial weights in every arm), its terms, its "
      "batches, its checkpoint restored.")
@@ -230,7 +230,7 @@ def trains_together(
 def arm_runs(
     # (runs, arm, seed, key): the experiment's shared state (`ArmRuns`), the arm, the seed, what every student run
     # depends on (`students_key`)
-    jobs: list,
+    jobs:list,
 ) -> list:  # one record per job (with "teacher_accuracy" if its teacher is not the run's)
     ("Train (or reuse) the runs of `jobs`, each saved as if alone: those not saved yet that may share a program "
      "(`trains_together`) with the same budget, progress and steps per epoch as one (`train_together`), every other "

@@ -54,10 +54,10 @@ def setting_help(
 
 
 def add_setting(
-    parser: argparse.ArgumentParser,  # the parser to add to
+    parser:argparse.ArgumentParser, # the parser to add to
     field,  # a `dataclasses.Field` of `ExperimentConfig`
-    doc: str,  # its docment
-    hidden: bool = False,  # parsed, but not listed by --help (an option a command refuses with a reason)
+    doc:str, # its docment
+    hidden:bool=False, # parsed, but not listed by --help (an option a command refuses with a reason)
 ):
     ("Add the option of one setting: `--name` (its type and choices from the field and `CHOICES`), a flag for a "
      "boolean; default None: not given.")
@@ -94,9 +94,9 @@ def add_setting(
 
 
 def settings_parser(
-    prog: str,  # the command's name
-    description: str,  # what it does
-    hidden: tuple = (),  # settings parsed but not listed (`add_setting`)
+    prog:str, # the command's name
+    description:str, # what it does
+    hidden:tuple=(), # settings parsed but not listed (`add_setting`)
 ) -> argparse.ArgumentParser:
     ("A parser with one option per setting of `ExperimentConfig`, written once: the option's help is the setting's "
      "docment.")
@@ -142,7 +142,7 @@ RUN_ERRORS = (
 
 
 def error_line(
-    e: Exception,  # one of `RUN_ERRORS`
+    e:Exception, # one of `RUN_ERRORS`
     # one line: for a file that could not be read or written (disk full, a folder in the way), its path and the cause
 ) -> str:
     "The one line a command prints for a run's error."
@@ -211,7 +211,7 @@ SWEEP_IGNORES = {
 
 
 def unused_options(
-    args: argparse.Namespace,  # parsed `kd_sweep` options
+    args:argparse.Namespace, # parsed `kd_sweep` options
 ) -> list:  # the flags given that the sweep would ignore
     ("The `kd_experiment` options a user gave that the sweep has no use for: its students are KD students of the "
      "grid's alpha and T, from cached teacher logits, without augmentation.")
@@ -220,8 +220,8 @@ def unused_options(
 
 
 def number_list(
-    flag: str,  # the option, for the message
-    text: str,  # its value: comma-separated numbers
+    flag:str, # the option, for the message
+    text:str, # its value: comma-separated numbers
 ) -> list:  # the numbers
     "The numbers of a comma-separated option, or a `ValueError` that names the option."
     try:

@@ -269,7 +269,7 @@ def read_class_folders(
 
 def load_image_folder(
     path,  # a folder: one subfolder of images per class, or train/ and test/ each laid out so
-    image_size: int
+    image_size:int
     | None = None,  # resize every image to image_size x image_size; None: the images must share one size
 ) -> dict:  # x_train, y_train, x_test, y_test (uint8 images), and "classes": the class names in label order
     ("A folder of images in Keras's class-subfolder layout as the four arrays: its train/ and test/ if it has them, "
@@ -693,9 +693,9 @@ def dataset_arrays(
 
 
 def task_from_datasets(
-    train: tf.data.Dataset,  # the training (inputs, labels) pairs
-    test: tf.data.Dataset,  # the test pairs
-    name: str,  # the task's name
+    train:tf.data.Dataset, # the training (inputs, labels) pairs
+    test:tf.data.Dataset, # the test pairs
+    name:str, # the task's name
     **kwargs,  # `task_from_arrays`'s settings: val_fraction, n_train, x_unlabelled, inputs
 ) -> Task:
     ("A `Task` from two `tf.data.Dataset`s of (inputs, labels), read once into arrays (`dataset_arrays`) and checked "

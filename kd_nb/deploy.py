@@ -188,8 +188,8 @@ def latency_table(
 
 
 def latency_ratios(
-    teacher: dict,  # `deployment_report` of the large model
-    student: dict,  # `deployment_report` of the small model
+    teacher:dict, # `deployment_report` of the large model
+    student:dict, # `deployment_report` of the small model
 ) -> dict:  # ratios of median batch-1 latencies
     "Teacher over student (LiteRT, and the tutorial's way), and the tutorial's way over LiteRT for each model."
     median = lambda r, how: r["latency_us"][how]["median"]

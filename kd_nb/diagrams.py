@@ -20,8 +20,8 @@ edge [color="#555555", fontname="Helvetica", fontsize=14];"""
 
 
 def diagram(
-    body: str,  # nodes and edges in Graphviz's DOT language (the inside of a `digraph { ... }`)
-    dot: str | None = None,  # the `dot` program; None: found on the PATH
+    body:str, # nodes and edges in Graphviz's DOT language (the inside of a `digraph { ... }`)
+    dot:str|None=None, # the `dot` program; None: found on the PATH
 ):  # an IPython `SVG` of the drawing, or, without Graphviz, `Markdown` of its DOT source and what to install
     "Draw `body` as an SVG diagram with Graphviz, in the course's style."
     # here: IPython is there wherever a diagram is shown, and no requirement of the package

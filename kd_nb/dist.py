@@ -73,13 +73,13 @@ class DIST(Term):
 
 @register_method("dist")
 def dist_terms(
-    student: keras.Model,  # the student (not needed by DIST)
+    student:keras.Model, # the student (not needed by DIST)
     teacher,  # the teacher (not needed by DIST)
-    alpha: float,  # the run's hard-label weight (not used: DIST keeps a cross-entropy weight of 1, as its authors do)
-    temperature: float,  # the run's softmax temperature
-    beta: float = 1.0,  # weight of the inter-class relation (`--methods dist:beta=2`); 1: the authors' ImageNet setting
+    alpha:float, # the run's hard-label weight (not used: DIST keeps a cross-entropy weight of 1, as its authors do)
+    temperature:float, # the run's softmax temperature
+    beta:float=1.0, # weight of the inter-class relation (`--methods dist:beta=2`); 1: the authors' ImageNet setting
     # weight of the intra-class relation (`--methods dist:gamma=2`); 1: the authors' ImageNet setting
-    gamma: float = 1.0,
+    gamma:float=1.0,
 ) -> list:  # [HardLabels(1), DIST(1, beta, gamma, T)]
     ("DIST: cross-entropy + the correlation losses within examples (beta) and within classes (gamma), at the run's "
      "temperature.")

@@ -46,7 +46,7 @@ class Distiller(keras.Model):
     def teachers(self) -> list:
         return self.teacher if isinstance(self.teacher, list) else [] if self.teacher is None else [self.teacher]
 
-    def use_terms(self, terms: list):
+    def use_terms(self, terms:list):
         "Check `terms`, build their trainable parts from the layers they read, and track one loss per term."
         self.terms = check_terms(terms)
         for term in self.terms:
@@ -355,8 +355,8 @@ def feature_layers(
 
 
 def layer_shapes(
-    model: keras.Model,  # the model the layers belong to
-    features: dict,  # from `feature_layers`
+    model:keras.Model, # the model the layers belong to
+    features:dict, # from `feature_layers`
 ) -> dict:  # {layer name: output shape}
     "The output shapes of the layers in `features`."
     return {n: tuple(model.get_layer(n).output.shape) for n in features.get("names", [])}

@@ -236,7 +236,7 @@ def cluster_wait() -> float:  # seconds from `$KD_NB_CLUSTER_WAIT`, else 60
 
 
 def accepts(
-    address: str,  # "host:port"
+    address:str, # "host:port"
 ) -> bool:  # whether a TCP connection to it opens within a second
     host, _, port = address.rpartition(":")
     try:

@@ -58,15 +58,15 @@ class DecoupledKD(Term):
 
 @register_method("dkd")
 def dkd_terms(
-    student: keras.Model,  # the student (not needed by DKD)
+    student:keras.Model, # the student (not needed by DKD)
     teacher,  # the teacher (not needed by DKD)
-    alpha: float,  # the run's hard-label weight (not used: DKD keeps a cross-entropy weight of 1, as its authors do)
-    temperature: float,  # the run's softmax temperature
+    alpha:float, # the run's hard-label weight (not used: DKD keeps a cross-entropy weight of 1, as its authors do)
+    temperature:float, # the run's softmax temperature
     # weight of NCKD, the method's own setting (`--methods dkd:beta=2`); 8: the authors' CIFAR-100 setting
-    beta: float = 8.0,
+    beta:float=8.0,
     # steps over which the DKD term grows from 0 (`--methods dkd:warmup_steps=100`; the authors warm up over 20 epochs);
     # 0: none
-    warmup_steps: int = 0,
+    warmup_steps:int=0,
 ) -> list:  # [HardLabels(1), DecoupledKD(alpha=1, beta, T, warmup_steps)]
     ("Decoupled KD: cross-entropy + 1 TCKD + beta NCKD (by default the authors' CIFAR-100 settings), at the run's "
      "temperature.")

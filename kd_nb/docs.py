@@ -212,9 +212,9 @@ def _markdown_output(cell):
 
 def myst_notebook(
     nb,  # a processed notebook
-    pages: dict,  # as for `site_links`
-    doc_url: str,  # as for `site_links`
-    here: str = "",  # as for `site_links`
+    pages:dict, # as for `site_links`
+    doc_url:str, # as for `site_links`
+    here:str="", # as for `site_links`
 ):
     "A processed notebook as myst-nb reads it: title cell, API entries, tagged code cells, links within the site."
     fm = front_matter(nb)

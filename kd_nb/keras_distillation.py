@@ -60,10 +60,10 @@ def keras_logits_terms(
 
 @register_method("keras_default")
 def keras_default_terms(
-    student: keras.Model,  # the student (not needed)
+    student:keras.Model, # the student (not needed)
     teacher,  # the teacher (not needed)
-    alpha: float,  # weight of the hard-label term; 1 - alpha weighs Keras's loss
-    temperature: float,  # the `LogitsDistillation` temperature
+    alpha:float, # weight of the hard-label term; 1 - alpha weighs Keras's loss
+    temperature:float, # the `LogitsDistillation` temperature
 ) -> list:  # `keras_logits_terms` with Keras's default loss
     ('Keras\'s `LogitsDistillation` with its default loss (the string "kl_divergence": no softmax, no T^2), weighted '
      'as KD.')
@@ -72,10 +72,10 @@ def keras_default_terms(
 
 @register_method("keras_fixed")
 def keras_fixed_terms(
-    student: keras.Model,  # the student (not needed)
+    student:keras.Model, # the student (not needed)
     teacher,  # the teacher (not needed)
-    alpha: float,  # weight of the hard-label term; 1 - alpha weighs Keras's loss
-    temperature: float,  # the `LogitsDistillation` temperature
+    alpha:float, # weight of the hard-label term; 1 - alpha weighs Keras's loss
+    temperature:float, # the `LogitsDistillation` temperature
 ) -> list:  # `keras_logits_terms` with a `keras.losses.KLDivergence()` instance
     "Keras's `LogitsDistillation` with a `keras.losses.KLDivergence()` instance (softmax and T^2: KD), weighted as KD."
     return keras_logits_terms(alpha, temperature, loss=keras.losses.KLDivergence())

@@ -152,11 +152,11 @@ class ArchitectureMismatch(ValueError):
 
 
 def registered_builder(
-    choice: str,  # a name in `registry`
-    registry: dict,  # `TEACHERS` or `STUDENTS`
-    input_shape: tuple,  # the task's input shape
-    n_classes: int,  # the task's classes
-    setting: str = "teacher",  # the setting that named it ("teacher" or "student"), for the message (`option`)
+    choice:str, # a name in `registry`
+    registry:dict, # `TEACHERS` or `STUDENTS`
+    input_shape:tuple, # the task's input shape
+    n_classes:int, # the task's classes
+    setting:str="teacher", # the setting that named it ("teacher" or "student"), for the message (`option`)
 ):  # function (seed=None, name=...) -> an untrained model for the task
     ("How to build the registered architecture `choice` for a task; a one-line `ArchitectureMismatch` if it is not "
      "built for the task's inputs.")

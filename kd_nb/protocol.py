@@ -107,9 +107,9 @@ TEACHER_DOES_NOT_DEPEND_ON = {  # the students' own settings, excluded from a te
 
 
 def run_key(
-    cfg: ExperimentConfig,  # the settings, concrete for the task (`task_settings`)
+    cfg:ExperimentConfig, # the settings, concrete for the task (`task_settings`)
     # settings -> why a stage does not depend on them (`NO_RUN_DEPENDS_ON`, `TEACHER_DOES_NOT_DEPEND_ON`)
-    *excluded: dict,
+    *excluded:dict,
 ) -> dict:  # the schema and every other setting, JSON-able
     "The settings part of a run's key, by the one policy of every stage: all settings but those excluded on purpose."
     return {"schema": SCHEMA, **{k: v for k, v in asdict(cfg).items() if not any(k in e for e in excluded)}}
@@ -237,8 +237,8 @@ def task_settings(
 
 
 def check_methods_apply(
-    cfg: ExperimentConfig,  # `methods`, `teacher`, `teachers`, `alpha`, `temperature`, for the task (`task_settings`)
-    task: Task,  # the data
+    cfg:ExperimentConfig, # `methods`, `teacher`, `teachers`, `alpha`, `temperature`, for the task (`task_settings`)
+    task:Task, # the data
     build_student,  # function (seed=None, name=...) -> an untrained student (`student_builder`)
     # the trained teacher, if it is given (a file); None: the teachers of `cfg.teacher` are built untrained
     teacher=None,

@@ -211,8 +211,8 @@ RESULT_COLUMNS = [
 
 
 def markdown_table(
-    models: dict,  # model key -> its summary in results.json
-    columns: list,  # the `Column`s to show
+    models:dict, # model key -> its summary in results.json
+    columns:list, # the `Column`s to show
 ) -> str:  # a Markdown table: header, alignment row, one row per model
     "The results table of `models`, one row per model, one column per spec."
     rows = [[c.text({**m, "key": key}) for c in columns] for key, m in models.items()]
@@ -266,7 +266,7 @@ def results_markdown(
 
 
 def comparisons_text(
-    results: dict,  # the content of results.json
+    results:dict, # the content of results.json
 ) -> str:  # one line per method compared with scratch; the other teachers; the teacher's warning
     ("What the results say: each method minus scratch with its spread verdict, who taught the methods that have a "
      "teacher of their own, and the teacher's warning.")
@@ -294,7 +294,7 @@ def comparisons_text(
 
 
 def settings_sentence(
-    results: dict,  # the content of results.json
+    results:dict, # the content of results.json
 ) -> str:  # one paragraph: the data, the protocol and its settings
     ("What the table's runs were: the data and its splits, the teacher, alpha and T (and how they were chosen), the "
      "schedule, the students' augmentation, the epoch kept and the precision.")
@@ -572,8 +572,8 @@ def experiment_results(
 
 
 def add_deployment(
-    results: dict,  # from `experiment_results`, updated in place
-    reports: dict,  # model key -> `deployment_report` (empty: nothing deployed)
+    results:dict, # from `experiment_results`, updated in place
+    reports:dict, # model key -> `deployment_report` (empty: nothing deployed)
 ):
     ("Put each deployed model's latencies and LiteRT files (`deployment_summary`) and the teacher / student latency "
      "ratios into `results`.")

@@ -43,14 +43,14 @@ class AddPositions(layers.Layer):
 
 
 def transformer_classifier(
-    depth: int,  # number of encoder blocks
-    name: str,  # model name
-    width: int = 64,  # model width (embedding size)
-    heads: int = 4,  # attention heads
-    length: int = 12,  # sequence length
-    vocab: int = 11,  # token vocabulary size
-    n_classes: int = 10,  # logits
-    seed: int = 0,  # seed of the initial weights
+    depth:int, # number of encoder blocks
+    name:str, # model name
+    width:int=64, # model width (embedding size)
+    heads:int=4, # attention heads
+    length:int=12, # sequence length
+    vocab:int=11, # token vocabulary size
+    n_classes:int=10, # logits
+    seed:int=0, # seed of the initial weights
 ) -> keras.Model:  # a functional model: tokens -> logits; block outputs named "block0", "block1", ...
     "A small Transformer encoder classifier with named blocks."
     keras.utils.set_random_seed(seed)
@@ -68,8 +68,8 @@ def transformer_classifier(
 
 
 def copy_matching_weights(
-    student: keras.Model,  # the model to initialize
-    teacher: keras.Model,  # the model to copy from
+    student:keras.Model, # the model to initialize
+    teacher:keras.Model, # the model to copy from
 ) -> list:  # names of the layers copied
     "Copy the teacher's weights into every student layer with the same name and the same weight shapes."
     copied = []

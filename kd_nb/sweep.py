@@ -53,12 +53,12 @@ def sweep_cells(
 
 
 def distill_cell(
-    run: RunContext,  # the run (`start_run`)
-    logits: dict,  # the teacher's logits of the training images: {"train": ...}
-    alpha: float,  # the cell's hard-label weight
-    temperature: float,  # the cell's temperature
-    with_t2: bool,  # the objective with its T^2 factor; False: the tutorial's loss (`tutorial_soft_loss`)
-    seed: int,  # the student's seed
+    run:RunContext, # the run (`start_run`)
+    logits:dict, # the teacher's logits of the training images: {"train": ...}
+    alpha:float, # the cell's hard-label weight
+    temperature:float, # the cell's temperature
+    with_t2:bool, # the objective with its T^2 factor; False: the tutorial's loss (`tutorial_soft_loss`)
+    seed:int, # the student's seed
 ) -> tuple:  # (student, validation record)
     "Train one distilled student of the grid (no test evaluation)."
     data, cell_cfg = run.data, replace(run.cfg, alpha=alpha, temperature=temperature)

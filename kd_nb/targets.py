@@ -132,10 +132,10 @@ class TeacherOutputs:
 
 
 def student_view_bank(
-    data: dict,  # from `experiment_data`
+    data:dict, # from `experiment_data`
     cfg,  # the settings (an `ExperimentConfig`): `views`, `view_shift`
-    teacher: keras.Model,  # the run's teacher
-    cache_dir: Path,  # where the bank is cached
+    teacher:keras.Model, # the run's teacher
+    cache_dir:Path, # where the bank is cached
 ) -> dict | None:  # the bank (`view_bank`), or None without views
     ("The students' view bank: `cfg.views` shifted views of each training image and the teacher's logits on each, "
      "computed once.")

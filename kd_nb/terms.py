@@ -319,7 +319,7 @@ METHOD_MODULES = {
 
 
 def register_method(
-    name: str,  # the method's name, as given to `kd_experiment --methods`
+    name:str, # the method's name, as given to `kd_experiment --methods`
     # who teaches: "run" (the run's teacher), "scratch" (a scratch student of the run: another seed's), or a function
     # labels -> labels (a teacher of the run's architecture trained on that labelling)
     teacher="run",

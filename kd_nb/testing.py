@@ -138,11 +138,11 @@ def loopback_cluster(
 
 def two_worker_check(
     out,  # folder for each worker's result (`worker-<i>.npz`: final student weights and the logs)
-    method: str = "kd",  # the distillation method of the tiny distiller
-    epochs: int = 2,  # epochs
-    global_batch: int = 32,  # examples per step over all workers
+    method:str="kd", # the distillation method of the tiny distiller
+    epochs:int=2, # epochs
+    global_batch:int=32, # examples per step over all workers
     # each worker reads its own shard and caches the teacher's logits of it alone (`sharded_batches`)
-    sharded: bool = False,
+    sharded:bool=False,
 ):
     ("A worker's program for the multi-worker test: distil a tiny student under `MultiWorkerMirroredStrategy` and "
      "save what it ends with.")

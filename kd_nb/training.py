@@ -137,8 +137,8 @@ class EpochAccuracy(keras.callbacks.Callback):
 
     def restore(
         self,
-        meta: dict,  # from `state`
-        arrays: dict,  # from `state`
+        meta:dict, # from `state`
+        arrays:dict, # from `state`
     ):
         "Put back a state saved by `state`."
         self.curves, self.best_epoch = {k: list(v) for k, v in meta["curves"].items()}, meta["best_epoch"]
@@ -202,11 +202,11 @@ class EpochProgress(keras.callbacks.Callback):
 
     def __init__(
         self,
-        stage: str,  # what trains, as the line names it ("teacher", "students")
-        trackers: dict,  # run name -> its `EpochAccuracy` (updated before this callback runs)
-        epochs: int,  # the budget
-        done: int = 0,  # epochs finished before this fit (restored from a checkpoint)
-        width: int = 200,  # the longest line printed
+        stage:str, # what trains, as the line names it ("teacher", "students")
+        trackers:dict, # run name -> its `EpochAccuracy` (updated before this callback runs)
+        epochs:int, # the budget
+        done:int=0, # epochs finished before this fit (restored from a checkpoint)
+        width:int=200, # the longest line printed
     ):
         super().__init__()
         self.stage, self.trackers, self.epochs, self.done, self.width = stage, trackers, epochs, done, width

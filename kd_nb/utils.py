@@ -68,9 +68,9 @@ def save_arrays(
 
 def load_arrays(
     path,  # a file written by `save_arrays`
-    verbose: bool = True,  # say why a file that exists is not used
-    belongs_to: str | None = None,  # as given to `save_arrays`
-    redo: str = "computing it again",  # what the caller does instead, for the message
+    verbose:bool=True, # say why a file that exists is not used
+    belongs_to:str|None=None, # as given to `save_arrays`
+    redo:str="computing it again", # what the caller does instead, for the message
 ) -> dict | None:  # name -> array, or None
     ("The arrays saved at `path`, or None if there are none, they cannot be read, or they are not what was saved for "
      "`belongs_to`.")
