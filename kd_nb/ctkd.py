@@ -11,7 +11,7 @@ import math
 import keras
 from keras import ops
 
-from .terms import HardLabels, Term, register_method
+from .terms import HardLabels, Term, has_teacher_axis, register_method
 
 # %% ../nbs/10e_ctkd.ipynb #56da4f81
 def reversed_gradient(
@@ -76,7 +76,7 @@ class CurriculumKD(Term):
             reversed_gradient(ops.convert_to_tensor(self.theta), curriculum(batch["step"], self.ramp_steps))
         )
         t, s = (ops.cast(batch[k], "float32") for k in ("teacher_logits", "student_logits"))
-        if len(t.shape) == 3:
+        if has_teacher_axis(t, s):
             t = ops.mean(t, axis=1)  # several teachers: their mean logits
         log_p, log_q = ops.log_softmax(t / T, axis=-1), ops.log_softmax(s / T, axis=-1)
         return ops.mean((T * T) * ops.sum(ops.exp(log_p) * (log_p - log_q), axis=-1))

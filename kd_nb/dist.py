@@ -37,6 +37,8 @@ def dist_loss(
     t, s = as_float_tensor(teacher_logits), as_float_tensor(student_logits)
     check_same_shape(t, s)
     dtype = compute_dtype(t, s)
+    # per-position logits: every position is a row, and the relation within a class runs over all of them
+    t, s = (ops.reshape(z, (-1, z.shape[-1])) for z in (t, s))
     p_t, p_s = (ops.softmax(ops.cast(z, dtype) / T, axis=-1) for z in (t, s))
     inter = 1.0 - ops.mean(row_correlation(p_s, p_t))
     intra = 1.0 - ops.mean(row_correlation(ops.transpose(p_s), ops.transpose(p_t)))

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['check_same_shape', 'compute_dtype', 'tempered_kl', 'distillation_loss', 'check_not_empty', 'TemperedKLDivergence',
-           'dkd_parts', 'dkd_loss']
+           'dkd_parts', 'dkd_loss', 'reverse_tempered_kl', 'generalized_jsd']
 
 # %% ../nbs/01_losses.ipynb #6e2ee4c0
 import numpy as np
@@ -117,7 +117,8 @@ def dkd_parts(
     check_same_shape(t, s)
     dtype = compute_dtype(t, s)
     t, s = ops.cast(t, dtype), ops.cast(s, dtype)
-    target = ops.one_hot(ops.cast(ops.reshape(labels, (-1,)), "int32"), t.shape[-1], dtype=t.dtype)
+    # labels (batch,), (batch, 1) or one per position (batch, positions)
+    target = ops.one_hot(ops.cast(ops.reshape(labels, ops.shape(t)[:-1]), "int32"), t.shape[-1], dtype=t.dtype)
     def binary(z):   # log b = (log p_y, log(1 - p_y))
         log_p = ops.log_softmax(z / T, axis=-1)
         return ops.sum(log_p * target, -1), ops.logsumexp(log_p - 1e9 * target, axis=-1)
@@ -139,3 +140,34 @@ def dkd_loss(
      "mean.")
     tckd, nckd = dkd_parts(teacher_logits, student_logits, labels, temperature)
     return ops.mean(alpha * tckd + beta * nckd)
+
+# %% ../nbs/01_losses.ipynb #eb319d95
+def reverse_tempered_kl(
+    teacher_logits, # teacher logits, shape (..., classes)
+    student_logits, # student logits, same shape
+    temperature=1.0, # softmax temperature T > 0
+): # T^2 * KL(softmax(s/T) || softmax(t/T)), one value per example or position, shape (...)
+    "Reverse KL $T^2\\,\\mathrm{KL}(q\\|p)$: the student's distribution first (mode-seeking), from logits."
+    return tempered_kl(student_logits, teacher_logits, temperature)
+
+# %% ../nbs/01_losses.ipynb #34d80acf
+def generalized_jsd(
+    teacher_logits, # teacher logits, shape (..., classes)
+    student_logits, # student logits, same shape
+    beta:float=0.5, # 0: forward KL (`tempered_kl`); 1: reverse KL (`reverse_tempered_kl`); between: JSD_beta
+    temperature=1.0, # softmax temperature T > 0
+): # T^2 * JSD_beta(softmax(t/T) || softmax(s/T)), one value per example or position, shape (...)
+    "GKD's generalized Jensen–Shannon divergence (TRL's convention for `beta`), from logits."
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not 0 <= beta <= 1:
+        raise ValueError(f"beta must be a number in [0, 1] (0: forward KL, 1: reverse KL), got {beta!r}")
+    if beta == 0: return tempered_kl(teacher_logits, student_logits, temperature)
+    if beta == 1: return reverse_tempered_kl(teacher_logits, student_logits, temperature)
+    T = check_temperature(temperature)
+    t, s = as_float_tensor(teacher_logits), as_float_tensor(student_logits)
+    check_same_shape(t, s)
+    dtype = compute_dtype(t, s)
+    log_p, log_q = (ops.log_softmax(ops.cast(z, dtype) / T, axis=-1) for z in (t, s))
+    # log m = log(beta p + (1 - beta) q), stably
+    log_m = ops.logsumexp(ops.stack([log_p + np.log(beta), log_q + np.log(1 - beta)]), axis=0)
+    kl = lambda log_a: ops.sum(ops.exp(log_a) * (log_a - log_m), axis=-1)
+    return (T * T) * (beta * kl(log_p) + (1 - beta) * kl(log_q))

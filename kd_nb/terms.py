@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['TARGET_KEYS', 'FROM_LOGITS', 'METHODS', 'METHOD_TEACHERS', 'METHOD_MODULES', 'distillation_targets', 'check_targets',
-           'check_weight', 'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'apply_loss',
-           'soft_target_loss', 'combine_teachers', 'check_combine', 'logits_loss', 'HardLabels', 'SoftLabels',
-           'LayerPair', 'register_method', 'method_names', 'method_terms', 'method_teacher', 'method_setting',
-           'method_settings', 'checked_method', 'typed_setting', 'method_recipe', 'kd_terms']
+           'check_weight', 'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'position_weights',
+           'weighted_mean', 'apply_loss', 'soft_target_loss', 'has_teacher_axis', 'combine_teachers', 'check_combine',
+           'logits_loss', 'HardLabels', 'SoftLabels', 'LayerPair', 'register_method', 'method_names', 'method_terms',
+           'method_teacher', 'method_setting', 'method_settings', 'checked_method', 'typed_setting', 'method_recipe',
+           'kd_terms']
 
 # %% ../nbs/01b_terms.ipynb #435cda3c
 import importlib
@@ -117,21 +118,40 @@ def needs_teacher(
     "Whether `terms` need a teacher at all (MeanTeacher, for one, does not)."
     return reads_teacher_logits(terms) or reads_teacher_layers(terms)
 
+# %% ../nbs/01b_terms.ipynb #fdfc8bc6
+def position_weights(
+    sample_weight, # None, one weight per example (batch,), or one per position (batch, positions, ...): a mask
+    rank:int=1, # the rank of the loss values they weigh: per-example weights get trailing axes up to it
+): # None; per-example weights as they are; per-position weights scaled to mean 1 (all 0: all 0)
+    "Sample weights as the losses use them: a per-position mask scaled so that a plain mean is the mean it keeps."
+    if sample_weight is None: return None
+    w = ops.cast(sample_weight, "float32")
+    if len(w.shape) >= 2: w = w * ops.cast(ops.size(w), "float32") / ops.maximum(ops.sum(w), 1e-12)
+    while len(w.shape) < rank: w = ops.expand_dims(w, -1)   # per example: the same for all its positions
+    return w
+
+def weighted_mean(
+    values, # loss values, (batch, ...): one per example or per position
+    sample_weight=None, # None, (batch,), or the values' shape (per position: a mask)
+): # scalar: the mean of `values`, weighted as `position_weights` says
+    "The batch mean of loss values, weighted per example or, for a mask, the mean over the positions it keeps."
+    w = position_weights(sample_weight, len(values.shape))
+    return ops.mean(values) if w is None else ops.mean(values * ops.cast(w, values.dtype))
+
 # %% ../nbs/01b_terms.ipynb #5d5cb8f2
 def apply_loss(
     loss_fn, # a `keras.losses.Loss`, or a function (y_true, y_pred) -> per-example losses
     y_true, # targets
     y_pred, # predictions
-    sample_weight=None, # optional per-example weights
+    sample_weight=None, # optional weights: per example (batch,), or per position (a mask, `position_weights`)
 ): # scalar loss
-    "Mean of `loss_fn(y_true, y_pred)` over the batch, weighted by `sample_weight` if given."
+    "Mean of `loss_fn(y_true, y_pred)` over the batch (and positions), weighted by `sample_weight` if given."
     # under a `tf.distribute` strategy a Keras loss divides by the replicas: undone
     if isinstance(loss_fn, keras.losses.Loss):
         # (the Distiller divides its sum once)
-        return loss_fn(y_true, y_pred, sample_weight=sample_weight) * replicas_in_sync()
-    values = loss_fn(y_true, y_pred)
-    if sample_weight is not None: values = values * ops.cast(sample_weight, values.dtype)
-    return ops.mean(values)
+        weights = position_weights(sample_weight, len(y_pred.shape) - 1)   # the loss reduces the class axis
+        return loss_fn(y_true, y_pred, sample_weight=weights) * replicas_in_sync()
+    return weighted_mean(loss_fn(y_true, y_pred), sample_weight)
 
 def soft_target_loss(
     # None (stable default), a `TemperedKLDivergence`, or any loss on probabilities (object, function or name)
@@ -152,23 +172,39 @@ def soft_target_loss(
                          f"{distillation_loss_fn!r}")
     return lambda t, s, sample_weight=None: (T * T) * apply_loss(fn, softmax_t(t, T), softmax_t(s, T), sample_weight)
 
+# %% ../nbs/01b_terms.ipynb #b5e81fd3
+def has_teacher_axis(
+    teacher_logits, # one teacher's logits, of the student's shape; or several teachers', stacked on axis 1
+    student_logits, # the student's logits, (batch, ..., classes)
+) -> bool: # True if `teacher_logits` stack several teachers on axis 1
+    ("Whether the teachers' logits carry a teacher axis: judged against the student's logits, never from their rank "
+     "alone, so positions are never read as teachers.")
+    t, s = tuple(teacher_logits.shape), tuple(student_logits.shape)
+    if len(t) not in (len(s), len(s) + 1):
+        raise ValueError(f"teacher logits {t} do not fit student logits {s}: give one teacher's logits the student's "
+                         "shape (batch, ..., classes), or several teachers' stacked on axis 1 (batch, teachers, ..., "
+                         "classes)")
+    return len(t) == len(s) + 1
+
 # %% ../nbs/01b_terms.ipynb #cfe30f00
 def combine_teachers(
-    teacher_logits, # (batch, classes), or (batch, teachers, classes)
-    student_logits, # (batch, classes)
+    teacher_logits, # one teacher's logits (the student's shape), or several stacked on axis 1 (`has_teacher_axis`)
+    student_logits, # (batch, ..., classes)
     temperature:float, # softmax temperature T > 0
     combine="logits", # "logits", "probabilities", or one weight per teacher
     loss=None, # (teacher logits, student logits) -> scalar, for one teacher; None: the stable T^2 KL
+    sample_weight=None, # per example or per position (`weighted_mean`); `loss` applies its own
 ): # scalar
     "The soft-label loss against one teacher, or against several combined by `combine`."
-    loss = loss or (lambda t, s: ops.mean(tempered_kl(t, s, temperature)))
-    if len(teacher_logits.shape) == 2: return loss(teacher_logits, student_logits)
+    loss = loss or (lambda t, s: weighted_mean(tempered_kl(t, s, temperature), sample_weight))
+    if not has_teacher_axis(teacher_logits, student_logits): return loss(teacher_logits, student_logits)
     if isinstance(combine, str) and combine == "logits": return loss(ops.mean(teacher_logits, axis=1), student_logits)
     if isinstance(combine, str) and combine == "probabilities":
         T = check_temperature(temperature)
         p = ops.mean(ops.softmax(teacher_logits / T, axis=-1), axis=1)
         log_q = ops.log_softmax(student_logits / T, axis=-1)
-        return (T * T) * ops.mean(ops.sum(p * (ops.log(ops.maximum(p, 1e-30)) - log_q), axis=-1))
+        kl = ops.sum(p * (ops.log(ops.maximum(p, 1e-30)) - log_q), axis=-1)
+        return (T * T) * weighted_mean(kl, sample_weight)
     weights = [float(w) for w in combine]
     if len(weights) != teacher_logits.shape[1]:
         raise ValueError(f"combine has {len(weights)} weights for {teacher_logits.shape[1]} teachers")
@@ -259,7 +295,14 @@ class SoftLabels(Term):
 
     def loss(self, batch):
         one = lambda t, s: self._loss(t, s, batch.get("sample_weight"))
-        return combine_teachers(batch["teacher_logits"], batch["student_logits"], self.temperature, self.combine, one)
+        return combine_teachers(
+            batch["teacher_logits"],
+            batch["student_logits"],
+            self.temperature,
+            self.combine,
+            one,
+            batch.get("sample_weight"),
+        )
 
     def get_config(self):
         return {**super().get_config(), "temperature": self.temperature, "combine": self.combine,
