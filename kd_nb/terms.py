@@ -6,9 +6,9 @@
 __all__ = ['TARGET_KEYS', 'FROM_LOGITS', 'METHODS', 'METHOD_TEACHERS', 'METHOD_MODULES', 'distillation_targets', 'check_targets',
            'check_weight', 'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'position_weights',
            'weighted_mean', 'apply_loss', 'soft_target_loss', 'has_teacher_axis', 'combine_teachers', 'check_combine',
-           'logits_loss', 'HardLabels', 'SoftLabels', 'LayerPair', 'register_method', 'method_names', 'method_terms',
-           'method_teacher', 'method_setting', 'method_settings', 'checked_method', 'typed_setting', 'method_recipe',
-           'kd_terms']
+           'logits_loss', 'HardLabels', 'SoftLabels', 'check_beta', 'LayerPair', 'register_method', 'method_names',
+           'method_terms', 'method_teacher', 'method_setting', 'method_settings', 'checked_method', 'typed_setting',
+           'method_recipe', 'kd_terms']
 
 # %% ../nbs/01b_terms.ipynb #435cda3c
 import importlib
@@ -19,7 +19,7 @@ from keras import ops
 
 from .utils import replicas_in_sync
 from .soft_labels import check_temperature, softmax_t
-from .losses import TemperedKLDivergence, tempered_kl
+from .losses import TemperedKLDivergence, generalized_jsd, tempered_kl
 
 # %% ../nbs/01b_terms.ipynb #36cd0c53
 # what precomputed targets may carry; the first two are required
@@ -273,8 +273,8 @@ class HardLabels(Term):
 # %% ../nbs/01b_terms.ipynb #a7bb224d
 @keras.saving.register_keras_serializable(package="kd_nb")
 class SoftLabels(Term):
-    ("Soft-label distillation: $T^2\\,\\mathrm{KL}(\\mathrm{softmax}(t/T)\\,\\|\\,\\mathrm{softmax}(s/T))$, from one "
-     "teacher or several.")
+    ("Soft-label distillation: $T^2\\,\\mathrm{KL}(\\mathrm{softmax}(t/T)\\,\\|\\,\\mathrm{softmax}(s/T))$ (or "
+     "the reverse KL, or GKD's JSD between them: `beta`), from one teacher or several.")
     needs = ("teacher_logits",)
     default_name = "distillation"
     def __init__(self,
@@ -284,11 +284,18 @@ class SoftLabels(Term):
                  loss_fn=None,
                  # several teachers: "logits" (mean logits), "probabilities" (mean softened outputs) or weights
                  combine="logits",
+                 # 0: the forward KL; 1: the reverse KL; between: GKD's generalized JSD (`generalized_jsd`)
+                 beta:float=0.0,
                  **kwargs, # `name` and other `Term` arguments
                 ):
         super().__init__(weight, **kwargs)
         self.temperature, self.loss_fn, self.combine = check_temperature(temperature), loss_fn, check_combine(combine)
-        self._loss = soft_target_loss(loss_fn, self.temperature)
+        self.beta = check_beta(beta, loss_fn, self.combine)
+        self._loss = (
+            soft_target_loss(loss_fn, self.temperature)
+            if self.beta == 0
+            else lambda t, s, w=None: weighted_mean(generalized_jsd(t, s, self.beta, self.temperature), w)
+        )
 
     @property
     def per_teacher(self): return not (isinstance(self.combine, str) and self.combine == "logits")
@@ -305,12 +312,27 @@ class SoftLabels(Term):
         )
 
     def get_config(self):
-        return {**super().get_config(), "temperature": self.temperature, "combine": self.combine,
+        return {**super().get_config(), "temperature": self.temperature, "combine": self.combine, "beta": self.beta,
                 "loss_fn": keras.saving.serialize_keras_object(self.loss_fn)}
 
     @classmethod
     def from_config(cls, config):
         return cls(**{**config, "loss_fn": keras.saving.deserialize_keras_object(config["loss_fn"])})
+
+# %% ../nbs/01b_terms.ipynb #d81e0ea8
+def check_beta(
+    beta, # SoftLabels' divergence: 0 forward KL, 1 reverse KL, between GKD's JSD
+    loss_fn, # SoftLabels' own loss, if given
+    combine, # how several teachers combine (`check_combine`)
+) -> float: # `beta` as a float
+    "Return `beta`, or a `ValueError` if it is not in [0, 1] or meets a setting it cannot serve."
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not 0 <= beta <= 1:
+        raise ValueError(f"beta must be a number in [0, 1] (0: forward KL, 1: reverse KL), got {beta!r}")
+    if beta and loss_fn is not None:
+        raise ValueError("beta chooses the built-in divergence; give it or loss_fn, not both")
+    if beta and combine == "probabilities":
+        raise ValueError("beta > 0 needs the teachers combined by 'logits' or weights, not 'probabilities'")
+    return float(beta)
 
 # %% ../nbs/01b_terms.ipynb #bd04ff56
 class LayerPair(Term):
