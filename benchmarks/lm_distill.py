@@ -15,7 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import keras
+import tensorflow as tf
+from keras import ops
 
+from kd_nb.deploy import compiled_runner, latency_stats, time_calls
+from kd_nb.cache import expand_top_k, top_k_bytes, top_k_outputs
 from kd_nb.distiller import Distiller
 from kd_nb.language_models import bits_per_symbol, causal_transformer, gru_language_model, small_transformer
 from kd_nb.precision import machine_info
@@ -28,10 +32,35 @@ ARMS = {"scratch": None,
         "forward KL": lambda: [SoftLabels(1.0, temperature=1.0)],
         "reverse KL": lambda: [SoftLabels(1.0, temperature=1.0, beta=1.0)],
         "GKD JSD (beta 0.5)": lambda: [SoftLabels(1.0, temperature=1.0, beta=0.5)]}
+# forward KL from a cache of the teacher's k most likely symbols per position and the tail's mass (`top_k_outputs`)
+TOP_K = {f"top-{k} forward KL": k for k in (1, 4, 16)}
+ARMS.update({arm: ARMS["forward KL"] for arm in TOP_K})
 CE = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
 
 def log(*a): print(*a, flush=True, file=__import__("sys").stderr)
+
+
+def position_kl(teacher, model, window):
+    "KL(teacher || model) in bits at every position of one window: where the student departs from its teacher."
+    log_p, log_q = (np.asarray(ops.log_softmax(m(window[None], training=False)[0], axis=-1), np.float64) for m in (teacher, model))
+    return ((np.exp(log_p) * (log_p - log_q)).sum(-1) / math.log(2)).tolist()
+
+
+def sample(model, vocabulary, prompt, n=240, seed=0):
+    "`n` symbols sampled from `model` (temperature 1) after the window `prompt`, one forward pass each."
+    rng, window, out = np.random.default_rng(seed), np.array(prompt), []
+    step = tf.function(lambda w: model(w, training=False)[0, -1], jit_compile=False)
+    for _ in range(n):
+        logits = np.asarray(step(window[None]), np.float64)
+        p = np.exp(logits - logits.max()); p /= p.sum()
+        out.append(int(rng.choice(len(p), p=p))); window = np.r_[window[1:], out[-1]]
+    return vocabulary.decode(out)
+
+
+def latency_ms(model, window, repeats=200):
+    "Batch-1 latency of one generated symbol (a forward pass over the context), compiled Keras, median in ms."
+    return latency_stats(time_calls(compiled_runner(model, window[None]), repeats))["median"] / 1000
 
 
 def train(model, teacher, x, targets, val, epochs, batch, lr, seed, terms):
@@ -67,6 +96,7 @@ def main():
     p.add_argument("--val-windows", type=int, default=256)
     p.add_argument("--test-windows", type=int, default=1024)
     p.add_argument("--out", default="/tmp/lm_distill")
+    p.add_argument("--tag", default=None, help="results_<tag>.json (default: the students)")
     a = p.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     corpus = stdlib_corpus()
@@ -96,38 +126,52 @@ def main():
         teacher.save(teacher_path); (out / "teacher.json").write_text(json.dumps({"seconds": teacher_seconds}))
     n = a.student_chars // a.context
     x, y = x_all[:n], y_all[:n]
-    cached = distillation_targets(y, teacher.predict(x, batch_size=256, verbose=0))
+    teacher_logits = teacher.predict(x, batch_size=256, verbose=0)
+    cached = distillation_targets(y, teacher_logits)
+    def targets_for(arm):   # the next symbols, the teacher's full logits, or its top-k put back
+        if ARMS[arm] is None: return y
+        if arm not in TOP_K: return cached
+        return distillation_targets(y, expand_top_k(*top_k_outputs(teacher_logits, TOP_K[arm]), V))
+    prompt = test[0][0]
     rows = {"teacher": {"params": teacher.count_params(), "val": [bits_per_symbol(teacher, *val)],
-                        "test": [bits_per_symbol(teacher, *test)], "seconds": teacher_seconds}}
+                        "test": [bits_per_symbol(teacher, *test)], "seconds": teacher_seconds,
+                        "latency_ms": latency_ms(teacher, prompt), "sample": sample(teacher, vocabulary, prompt)}}
+    extras = {"prompt": vocabulary.decode(prompt), "prompt_next": vocabulary.decode(test[1][0])}
     for student in a.students.split(","):
         for arm in a.arms.split(","):
             name = f"{student}, {arm}"
             for seed in range(a.seeds):
                 model = STUDENTS[student](seed=100 + seed, input_shape=(a.context,), n_classes=V)
-                targets = y if ARMS[arm] is None else cached
+                targets = targets_for(arm)
                 bits, epoch, curve, seconds = train(model, teacher, x, targets, val, a.student_epochs, a.batch, 3e-3, seed, ARMS[arm])
-                r = rows.setdefault(name, {"params": model.count_params(), "val": [], "test": [], "epochs": [], "curves": [], "seconds": []})
+                r = rows.setdefault(name, {"params": model.count_params(), "val": [], "test": [], "epochs": [], "curves": [], "seconds": [],
+                                           "bytes_per_position": None if ARMS[arm] is None else top_k_bytes(TOP_K.get(arm), V)})
                 r["val"].append(bits); r["epochs"].append(epoch); r["curves"].append(curve); r["seconds"].append(seconds)
                 r["test"].append(bits_per_symbol(model, *test))
+                if seed == 0:   # the seed-0 student: where it departs from the teacher, a sample, its latency
+                    r.update(position_kl=position_kl(teacher, model, prompt), sample=sample(model, vocabulary, prompt),
+                             latency_ms=latency_ms(model, prompt))
+                    model.save(out / f"{student}-{arm.replace(' ', '_').replace('(', '').replace(')', '')}-seed0.keras")
                 log(f"[{name} seed {seed}] validation {bits:.3f} (epoch {epoch}), test {r['test'][-1]:.3f}, {seconds:.0f} s")
-            (out / f"results_{a.students.replace(',', '_')}.json").write_text(json.dumps({"args": vars(a), "corpus": corpus.details, "fingerprint": corpus.fingerprint,
-                                                          "symbols": V, "rows": rows, "machine": machine_info()}, indent=1))
+            (out / f"results_{a.tag or a.students.replace(',', '_')}.json").write_text(json.dumps({"args": vars(a), "corpus": corpus.details, "fingerprint": corpus.fingerprint,
+                                                          "symbols": V, "rows": rows, **extras, "machine": machine_info()}, indent=1))
     print(f"# Distilling a character-level language model: the standard library's source\n\n`python benchmarks/lm_distill.py "
           f"{' '.join(f'--{k.replace(chr(95), chr(45))} {v}' for k, v in vars(a).items())}`; Python {corpus.details['python']} "
           f"standard library ({corpus.details['files']} files by split, fingerprint {corpus.fingerprint}), {V} symbols; "
           f"{machine_info()}.\n\nBits per character (lower is better), mean ± standard deviation over seeds; the epoch chosen "
           f"on validation; the test split read once per model.\n")
-    print("| model | params | validation bits/char | test bits/char | epochs chosen | train time / run |\n|---|---:|---:|---:|---:|---:|")
+    print("| model | params | validation bits/char | test bits/char | epochs chosen | train time / run | ms / generated symbol |\n"
+          "|---|---:|---:|---:|---:|---:|---:|")
     for name, r in rows.items():
         v, t = np.array(r["val"]), np.array(r["test"])
         spread = lambda z: f"{z.mean():.3f} ± {z.std(ddof=1):.3f}" if len(z) > 1 else f"{z.mean():.3f}"
         secs = np.mean(r["seconds"]) if isinstance(r["seconds"], list) else r["seconds"]
-        print(f"| {name} | {r['params']:,} | {spread(v)} | {spread(t)} | {', '.join(map(str, r.get('epochs', ['-'])))} | {secs:.0f} s |")
+        print(f"| {name} | {r['params']:,} | {spread(v)} | {spread(t)} | {', '.join(map(str, r.get('epochs', ['-'])))} | {secs:.0f} s | {r.get('latency_ms', float('nan')):.2f} |")
     print()
-    for student in a.students.split(","):
+    for student in (s for s in a.students.split(",") if f"{s}, scratch" in rows):
         scratch = np.array(rows[f"{student}, scratch"]["test"])
         for arm in a.arms.split(","):
-            if arm == "scratch": continue
+            if arm == "scratch" or f"{student}, {arm}" not in rows: continue
             d = np.array(rows[f"{student}, {arm}"]["test"])
             gap, spread = scratch.mean() - d.mean(), max(scratch.std(ddof=1), d.std(ddof=1)) if len(d) > 1 else float("nan")
             print(f"- {student}, {arm}: scratch minus distilled {gap:+.3f} bits/char on test (positive: distillation "
