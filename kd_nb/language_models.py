@@ -10,9 +10,10 @@ import math
 
 import numpy as np
 import keras
-from keras import layers, ops
+from keras import layers
 
 from .sequences import AddPositions
+from .training import logits_of
 
 # %% ../nbs/04c_language_models.ipynb #7edd01fa
 def causal_transformer(
@@ -71,10 +72,10 @@ def bits_per_symbol(
     batch_size:int=256, # inference batch size
 ) -> float: # mean cross-entropy of the next symbol, in bits
     "A language model's cross-entropy on text, in bits per symbol."
-    y = np.asarray(y)
-    total = 0.0
-    for i in range(0, len(x), batch_size):
-        logits = ops.convert_to_tensor(model(np.asarray(x[i : i + batch_size]), training=False), "float32")
-        log_q = ops.convert_to_numpy(ops.log_softmax(logits, axis=-1)).astype(np.float64)
+    y, total = np.asarray(y), 0.0
+    for i in range(0, len(x), batch_size):   # batch by batch: a whole split's logits need not fit in memory at once
+        z = logits_of(model, np.asarray(x[i : i + batch_size]), batch_size).astype(np.float64)
+        log_q = z - z.max(-1, keepdims=True)
+        log_q -= np.log(np.exp(log_q).sum(-1, keepdims=True))
         total -= np.take_along_axis(log_q, y[i : i + batch_size, :, None], -1).sum()
     return total / y.size / math.log(2)

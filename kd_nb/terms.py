@@ -6,7 +6,7 @@
 __all__ = ['TARGET_KEYS', 'FROM_LOGITS', 'METHODS', 'METHOD_TEACHERS', 'METHOD_MODULES', 'distillation_targets', 'check_targets',
            'check_weight', 'Term', 'reads_teacher_logits', 'reads_teacher_layers', 'needs_teacher', 'position_weights',
            'weighted_mean', 'apply_loss', 'soft_target_loss', 'has_teacher_axis', 'combine_teachers', 'check_combine',
-           'logits_loss', 'HardLabels', 'SoftLabels', 'check_beta', 'LayerPair', 'register_method', 'method_names',
+           'logits_loss', 'HardLabels', 'SoftLabels', 'divergence_beta', 'LayerPair', 'register_method', 'method_names',
            'method_terms', 'method_teacher', 'method_setting', 'method_settings', 'checked_method', 'typed_setting',
            'method_recipe', 'kd_terms']
 
@@ -19,7 +19,7 @@ from keras import ops
 
 from .utils import replicas_in_sync
 from .soft_labels import check_temperature, softmax_t
-from .losses import TemperedKLDivergence, generalized_jsd, tempered_kl
+from .losses import TemperedKLDivergence, check_beta, generalized_jsd, tempered_kl
 
 # %% ../nbs/01b_terms.ipynb #36cd0c53
 # what precomputed targets may carry; the first two are required
@@ -126,7 +126,8 @@ def position_weights(
     "Sample weights as the losses use them: a per-position mask scaled so that a plain mean is the mean it keeps."
     if sample_weight is None: return None
     w = ops.cast(sample_weight, "float32")
-    if len(w.shape) >= 2: w = w * ops.cast(ops.size(w), "float32") / ops.maximum(ops.sum(w), 1e-12)
+    if any(d != 1 for d in w.shape[1:]):   # per position (a (batch, 1) column is per example)
+        w = w * ops.cast(ops.size(w), "float32") / ops.maximum(ops.sum(w), 1e-12)
     while len(w.shape) < rank: w = ops.expand_dims(w, -1)   # per example: the same for all its positions
     return w
 
@@ -290,7 +291,7 @@ class SoftLabels(Term):
                 ):
         super().__init__(weight, **kwargs)
         self.temperature, self.loss_fn, self.combine = check_temperature(temperature), loss_fn, check_combine(combine)
-        self.beta = check_beta(beta, loss_fn, self.combine)
+        self.beta = divergence_beta(beta, loss_fn, self.combine)
         self._loss = (
             soft_target_loss(loss_fn, self.temperature)
             if self.beta == 0
@@ -320,19 +321,18 @@ class SoftLabels(Term):
         return cls(**{**config, "loss_fn": keras.saving.deserialize_keras_object(config["loss_fn"])})
 
 # %% ../nbs/01b_terms.ipynb #d81e0ea8
-def check_beta(
-    beta, # SoftLabels' divergence: 0 forward KL, 1 reverse KL, between GKD's JSD
+def divergence_beta(
+    beta, # SoftLabels' divergence: 0 forward KL, 1 reverse KL, between GKD's JSD (`check_beta`)
     loss_fn, # SoftLabels' own loss, if given
     combine, # how several teachers combine (`check_combine`)
 ) -> float: # `beta` as a float
     "Return `beta`, or a `ValueError` if it is not in [0, 1] or meets a setting it cannot serve."
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not 0 <= beta <= 1:
-        raise ValueError(f"beta must be a number in [0, 1] (0: forward KL, 1: reverse KL), got {beta!r}")
+    beta = check_beta(beta)
     if beta and loss_fn is not None:
         raise ValueError("beta chooses the built-in divergence; give it or loss_fn, not both")
     if beta and combine == "probabilities":
         raise ValueError("beta > 0 needs the teachers combined by 'logits' or weights, not 'probabilities'")
-    return float(beta)
+    return beta
 
 # %% ../nbs/01b_terms.ipynb #bd04ff56
 class LayerPair(Term):

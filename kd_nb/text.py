@@ -12,6 +12,7 @@ import platform
 import sysconfig
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -44,16 +45,21 @@ class CharVocabulary:
                text:str, # any text
               ) -> np.ndarray: # int32 symbols, one per character; 0 for a character outside the vocabulary
         "The symbols of `text`."
+        codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+        return self._table[np.minimum(codes, len(self._table) - 1)]
+
+    @cached_property
+    def _table(self) -> np.ndarray: # code point -> symbol, made once; the last entry (0) for every code point above
         table = np.zeros(max(map(ord, self.chars), default=0) + 2, np.int32)
         table[[ord(c) for c in self.chars]] = np.arange(1, self.size, dtype=np.int32)
-        codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-        return table[np.minimum(codes, len(table) - 1)]
+        return table
 
     def decode(self,
                symbols, # symbols (any integer array)
               ) -> str: # their characters, `UNKNOWN` for symbol 0
         "The text of `symbols`."
-        return "".join((UNKNOWN + self.chars)[int(i)] for i in np.asarray(symbols).ravel())
+        shown = UNKNOWN + self.chars
+        return "".join(shown[int(i)] for i in np.asarray(symbols).ravel())
 
 # %% ../nbs/03c_text.ipynb #7cb47a74
 @dataclass(frozen=True)
