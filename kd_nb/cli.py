@@ -14,7 +14,7 @@ from dataclasses import fields, replace
 
 from fastcore.docments import docments
 
-from .config import TUTORIAL_PROTOCOL, ExperimentConfig
+from .config import TEXT_PROTOCOL, TUTORIAL_PROTOCOL, ExperimentConfig
 from .data import DatasetError
 from .distributed import strategy_for
 from .experiment import run_experiment
@@ -22,6 +22,7 @@ from .models import ArchitectureMismatch, ModelFileError
 from .protocol import CHOICES, TaskMismatch, check_config
 from .sweep import ALPHAS, TEMPERATURES, run_sweep
 from .teachers import ModelMismatch, TeacherAtChance
+from .text import is_text_dataset
 from .training import TrainingDiverged
 from .tuning import KD_CANDIDATES
 from .utils import choice_hint, command_line
@@ -121,7 +122,8 @@ def config_from_args(
     args:argparse.Namespace, # parsed `kd_experiment` options
 ) -> ExperimentConfig:
     "The `ExperimentConfig` the options ask for: the protocol's recipe, overridden by explicit options."
-    schedule = TUTORIAL_PROTOCOL if args.protocol == "tutorial" else {}
+    schedule = (TUTORIAL_PROTOCOL if args.protocol == "tutorial"
+                else TEXT_PROTOCOL if is_text_dataset(args.dataset or ExperimentConfig.dataset) else {})
     implied = {"teacher_mode": "online", "views": 0} if args.augment else {}
     # a setting given is a setting not chosen
     if args.alpha is not None or args.temperature is not None: implied["tune"] = False

@@ -20,6 +20,7 @@ from .deploy import deployment_report
 from .distributed import is_chief, outside_strategy
 from .models import GIVEN_FILES, TEACHERS, Architecture, architecture_fingerprint, model_size, model_fingerprint
 from .models import tutorial_student
+from .lm_experiment import run_text_experiment
 from .precision import float32_model
 from .config import ExperimentConfig
 from .protocol import check_config
@@ -28,6 +29,7 @@ from .run_start import run_folder, start_run
 from .runs import cached_record, epochs_file, load_epoch_weights
 from .selection import at_epoch, chosen_epochs
 from .teachers import GIVEN_TEACHER
+from .text import is_text_dataset
 from .training import logits_of
 from .tuning import choose_kd_setting
 from .utils import fingerprint
@@ -158,7 +160,12 @@ def run_experiment(
     # `cfg.student`
     student=None,
 ) -> dict: # the content of results.json
-    "Run the reference experiment and write its results, models and plots to `cfg.out` (prepared and locked meanwhile)."
+    ("Run the reference experiment and write its results, models and plots to `cfg.out` (prepared and locked "
+     "meanwhile); on text (`dataset` 'stdlib' or a .txt file), the language-model run (`run_text_experiment`).")
+    if task is None and is_text_dataset(cfg.dataset):
+        if teacher is not None or student is not None:
+            raise TypeError("a text run takes its teacher as a file (teacher='path.keras') and its student by name")
+        return run_text_experiment(cfg)
     start = time.perf_counter()
     with run_folder(cfg) as (strategy, out):   # this worker's folder, prepared and locked while the run lasts
         run = start_run(check_config(given_models(cfg, out, teacher, student)), strategy, out, task)

@@ -12,6 +12,7 @@ import numpy as np
 import keras
 from keras import layers
 
+from .models import AUTO_STUDENT, STUDENTS, TEACHERS, Architecture
 from .sequences import AddPositions
 from .training import logits_of
 
@@ -63,6 +64,12 @@ def gru_language_model(
     h = layers.Embedding(n_classes, width, name="symbols")(symbols)
     h = layers.GRU(width, return_sequences=True, name="gru")(h)
     return keras.Model(symbols, layers.Dense(n_classes, name="logits", dtype="float32")(h), name=name)
+
+# %% ../nbs/04c_language_models.ipynb #097709d7
+TEACHERS["transformer"] = Architecture(causal_transformer, ("text",))
+STUDENTS["transformer"] = Architecture(small_transformer, ("text",))
+STUDENTS["gru"] = Architecture(gru_language_model, ("text",))
+AUTO_STUDENT["text"] = "transformer"
 
 # %% ../nbs/04c_language_models.ipynb #060e64b7
 def bits_per_symbol(

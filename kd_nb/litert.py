@@ -75,10 +75,11 @@ def to_input(
     x, # float inputs
     detail:dict, # the input tensor's entry in `interpreter.get_input_details()`
 ) -> np.ndarray: # `x` in the tensor's dtype
-    "`x` as the input tensor takes it: float32, or quantized with the tensor's scale and zero point."
-    x = np.asarray(x, np.float32)
-    if detail["dtype"] == np.float32: return x
+    ("`x` as the input tensor takes it: float32, integers as they are (symbols of a language model: scale 0), or "
+     "quantized with the tensor's scale and zero point.")
     scale, zero_point = detail["quantization"]
+    if detail["dtype"] == np.float32 or scale == 0: return np.asarray(x).astype(detail["dtype"])
+    x = np.asarray(x, np.float32)
     info = np.iinfo(detail["dtype"])
     return np.clip(np.round(x / scale) + zero_point, info.min, info.max).astype(detail["dtype"])
 

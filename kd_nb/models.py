@@ -130,7 +130,8 @@ def mlp_student(
 class Architecture:
     "A registered architecture: how to build it untrained for a task, and the inputs it is built for."
     build:object # f(seed=None, name=..., input_shape=..., n_classes=...) -> an untrained model
-    inputs:tuple=("images", "vectors") # the kinds of input it takes: "images" (H, W, C), "vectors" (D,)
+    # the kinds of input it takes: "images" (H, W, C), "vectors" (D,), "text" (context,) of symbols
+    inputs:tuple=("images", "vectors")
     max_features:int|None=None # the longest vectors it takes (its memory grows with their length); None: no bound
 
 # the bn teacher's 1-D convolutions along a vector: training in batches of 64 peaked at 1.5 GB at 4,096 features, 2.0 GB
@@ -157,10 +158,11 @@ def registered_builder(
     input_shape:tuple, # the task's input shape
     n_classes:int, # the task's classes
     setting:str="teacher", # the setting that named it ("teacher" or "student"), for the message (`option`)
+    kind:str|None=None, # the kind of input: "images", "vectors" or "text"; None: from `input_shape` (`input_kind`)
 ):  # function (seed=None, name=...) -> an untrained model for the task
     ("How to build the registered architecture `choice` for a task; a one-line `ArchitectureMismatch` if it is not "
      "built for the task's inputs.")
-    architecture, kind = registry[choice], input_kind(input_shape)
+    architecture, kind = registry[choice], kind or input_kind(input_shape)
     if kind not in architecture.inputs:
         fits = ", ".join(name for name, a in registry.items() if kind in a.inputs)
         raise ArchitectureMismatch(
@@ -229,10 +231,12 @@ def student_builder(
     student:str, # a registered architecture (`STUDENTS`), or the path of a saved Keras model whose architecture is used
     input_shape:tuple=(28, 28, 1), # the task's input shape
     n_classes:int=10, # the task's classes
+    kind:str|None=None, # the kind of input (`registered_builder`); None: from `input_shape`
 ): # function (seed=None, name="student") -> an untrained student
     ("How to build the student of `student`: its architecture, with fresh weights for every seed (a file's own "
      "weights are not used).")
-    if not is_model_file(student): return registered_builder(student, STUDENTS, input_shape, n_classes, "student")
+    if not is_model_file(student):
+        return registered_builder(student, STUDENTS, input_shape, n_classes, "student", kind)
     architecture = load_model_file(student, "student")   # loaded once; each call clones it with new weights
     def build(seed:int|None=None, name:str="student") -> keras.Model:
         if seed is not None: keras.utils.set_random_seed(seed)

@@ -18,7 +18,9 @@ from .distributed import STRATEGIES
 from .models import AUTO_STUDENT, STUDENTS, TEACHERS, ModelChoices, ensemble, is_model_file, registered_builder
 from .precision import PRECISIONS, Precision
 from .soft_labels import check_temperature
+from .lm_methods import WRITERS
 from .terms import checked_method, method_names, method_setting, method_teacher, method_terms
+from .text import is_text_dataset
 from .utils import check_choice, option
 
 # %% ../nbs/07_protocol.ipynb #4f6c8173
@@ -85,7 +87,8 @@ NO_RUN_DEPENDS_ON = {   # settings excluded from every run's key, and why
     "methods": "which arms run: each is keyed by its own arm", "tune": "whether alpha and T are chosen: the ones used "
                                                                        "are in the key",
     "strategy": "where the steps run, not what they compute (one process and two workers agree to 1e-5: "
-                "kd_nb.distributed)"}
+                "kd_nb.distributed)",
+    "student_train": "read by text runs only, whose students' keys add it (image runs refuse it)"}
 TEACHER_DOES_NOT_DEPEND_ON = {  # the students' own settings, excluded from a teacher's key, and why
     "teachers": "how many teachers: each is keyed by its own seed",
     **{
@@ -135,6 +138,12 @@ def check_config(
         isinstance(cfg.n_train, bool) or not isinstance(cfg.n_train, int) or cfg.n_train < 20
     ):
         raise ValueError(f"n_train must be an integer of at least 20, got {cfg.n_train!r}")
+    if cfg.student_train is not None:
+        if not is_text_dataset(cfg.dataset):
+            raise ValueError("student_train is read by text runs (a language model's students learn from fewer "
+                             f"windows than its teacher); for {cfg.dataset!r} use n_train")
+        if isinstance(cfg.student_train, bool) or not isinstance(cfg.student_train, int) or cfg.student_train < 1:
+            raise ValueError(f"student_train must be a positive integer (windows), got {cfg.student_train!r}")
     if not 0 < cfg.val_fraction < 0.5:
         raise ValueError(f"val_fraction must be in (0, 0.5), got {cfg.val_fraction}")
     if not 0 < cfg.learning_rate < float("inf"):
@@ -158,6 +167,10 @@ def check_config(
         checked_method(method)
     if len({arm_name(m) for m in cfg.methods}) < len(cfg.methods):
         raise ValueError(f"methods must be a non-empty list of distinct method names, got {cfg.methods!r}")
+    writing = [m for m in cfg.methods if method_setting(m)[0] in WRITERS]
+    if writing and not is_text_dataset(cfg.dataset):
+        raise ValueError(f"{', '.join(writing)} learn(s) from text a model writes: use them on text (dataset "
+                         "'stdlib' or a .txt file)")
     if is_model_file(cfg.teacher):
         if cfg.teachers != 1:
             raise ValueError(

@@ -380,6 +380,10 @@ METHOD_MODULES = {
     "keras_default": "kd_nb.keras_distillation",
     "keras_fixed": "kd_nb.keras_distillation",
     "ctkd": "kd_nb.ctkd",
+    "reverse_kl": "kd_nb.lm_methods",
+    "gkd": "kd_nb.lm_methods",
+    "seqkd": "kd_nb.lm_methods",
+    "on_policy": "kd_nb.lm_methods",
 }  # the course's methods: each registers itself when its module is imported
 
 
