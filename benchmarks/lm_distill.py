@@ -7,9 +7,10 @@ Each student's epoch is chosen on validation bits per character; the test split 
     python benchmarks/lm_distill.py --out /tmp/lm_distill > benchmarks/results/lm_distill/results.md
 """
 import argparse
+import contextlib
 import json
 import math
-import platform
+import sys
 import time
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from keras import ops
 
 from kd_nb.deploy import compiled_runner, latency_stats, time_calls
 from kd_nb.cache import expand_top_k, top_k_bytes, top_k_outputs
-from kd_nb.distiller import Distiller
+from kd_nb.config import ExperimentConfig
 from kd_nb.language_models import bits_per_symbol, causal_transformer, gru_language_model, small_transformer
+from kd_nb.lm_experiment import save_vocabulary, train_language_model
 from kd_nb.precision import machine_info
 from kd_nb.terms import SoftLabels, distillation_targets
 from kd_nb.text import CharVocabulary, next_symbol_windows, stdlib_corpus
@@ -65,21 +67,11 @@ def latency_ms(model, window, repeats=200):
 
 def train(model, teacher, x, targets, val, epochs, batch, lr, seed, terms):
     "Train `model` (distilled if `terms`); the epoch of best validation bits/char kept. -> (its bits, epoch, curve, s)"
-    keras.utils.set_random_seed(seed)
-    steps = epochs * math.ceil(len(x) / batch)
-    schedule = keras.optimizers.schedules.CosineDecay(lr, steps)
-    if terms is None:
-        trainer = model; model.compile(optimizer=keras.optimizers.Adam(schedule), loss=CE)
-    else:
-        trainer = Distiller(model, teacher, terms=terms())   # the teacher is not run: its outputs are cached
-        trainer.compile(optimizer=keras.optimizers.Adam(schedule))
-    curve, best, start = [], (float("inf"), 0, None), time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        trainer.fit(x, targets, batch_size=batch, epochs=1, verbose=0, shuffle=True)
-        curve.append(bits_per_symbol(model, *val))
-        if curve[-1] < best[0]: best = (curve[-1], epoch, model.get_weights())
-    model.set_weights(best[2])
-    return best[0], best[1], curve, time.perf_counter() - start
+    recipe = ExperimentConfig(batch_size=batch, learning_rate=lr)   # cosine schedule, the best validation epoch kept
+    with contextlib.redirect_stdout(sys.stderr):   # progress lines to stderr: stdout is the results table
+        r = train_language_model(model, lambda epoch: (x, targets), len(x), val, epochs, recipe, seed, model.name,
+                                 None if terms is None else terms(), teacher)
+    return r["val"], r["epoch"], r["curve"], r["seconds"]
 
 
 def main():
@@ -123,7 +115,8 @@ def main():
             log(f"[teacher] {i + 1}/8: {bits:.3f} bits/char on validation, {time.perf_counter() - start:.0f} s")
             if bits < best[0]: best = (bits, teacher.get_weights())
         teacher.set_weights(best[1]); teacher_seconds = time.perf_counter() - start
-        teacher.save(teacher_path); (out / "teacher.json").write_text(json.dumps({"seconds": teacher_seconds}))
+        teacher.save(teacher_path); save_vocabulary(teacher_path, vocabulary)   # kd_experiment --teacher reads both
+        (out / "teacher.json").write_text(json.dumps({"seconds": teacher_seconds}))
     n = a.student_chars // a.context
     x, y = x_all[:n], y_all[:n]
     teacher_logits = teacher.predict(x, batch_size=256, verbose=0)

@@ -18,6 +18,7 @@ from .config import TEXT_PROTOCOL, TUTORIAL_PROTOCOL, ExperimentConfig
 from .data import DatasetError
 from .distributed import strategy_for
 from .experiment import run_experiment
+from .lm_experiment import check_text_config
 from .models import ArchitectureMismatch, ModelFileError
 from .protocol import CHOICES, TaskMismatch, check_config
 from .sweep import ALPHAS, TEMPERATURES, run_sweep
@@ -128,7 +129,8 @@ def config_from_args(
     # a setting given is a setting not chosen
     if args.alpha is not None or args.temperature is not None: implied["tune"] = False
     explicit = {k: v for k, v in vars(args).items() if v is not None}
-    return check_config(ExperimentConfig(**{**schedule, **implied, **explicit}))
+    cfg = check_config(ExperimentConfig(**{**schedule, **implied, **explicit}))
+    return check_text_config(cfg) if is_text_dataset(cfg.dataset) else cfg
 
 # %% ../nbs/08b_cli.ipynb #e2e3a7d1
 RUN_ERRORS = (
@@ -237,6 +239,9 @@ def sweep_settings(
     args:argparse.Namespace, # parsed `kd_sweep` options
 ) -> tuple: # (the `ExperimentConfig`, a function cfg -> the sweep)
     "The sweep's settings from its options, each grid value checked as a setting: a `ValueError` names what is wrong."
+    if is_text_dataset(args.dataset or ""):
+        raise ValueError("kd_sweep's grid is for classification: on text, kd_experiment chooses alpha and T on "
+                         "validation (kd_nb.lm_experiment.TEXT_CANDIDATES)")
     if unused_options(args): raise ValueError(f"kd_sweep does not use {', '.join(unused_options(args))}: its students "
                                               "are KD students of "
                                               "the grid's alpha and T, from cached teacher logits, without "

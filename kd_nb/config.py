@@ -104,5 +104,5 @@ TUTORIAL_PROTOCOL = dict(
     select="last",
 )
 
-# %% ../nbs/05c_config.ipynb #da9097d6
+# %% ../nbs/05c_config.ipynb #aaa2a737
 TEXT_PROTOCOL = dict(teacher="transformer", teacher_epochs=1, student_epochs=10, batch_size=32, learning_rate=3e-3)

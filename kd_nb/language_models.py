@@ -65,7 +65,7 @@ def gru_language_model(
     h = layers.GRU(width, return_sequences=True, name="gru")(h)
     return keras.Model(symbols, layers.Dense(n_classes, name="logits", dtype="float32")(h), name=name)
 
-# %% ../nbs/04c_language_models.ipynb #097709d7
+# %% ../nbs/04c_language_models.ipynb #66544238
 TEACHERS["transformer"] = Architecture(causal_transformer, ("text",))
 STUDENTS["transformer"] = Architecture(small_transformer, ("text",))
 STUDENTS["gru"] = Architecture(gru_language_model, ("text",))
@@ -85,4 +85,4 @@ def bits_per_symbol(
         log_q = z - z.max(-1, keepdims=True)
         log_q -= np.log(np.exp(log_q).sum(-1, keepdims=True))
         total -= np.take_along_axis(log_q, y[i : i + batch_size, :, None], -1).sum()
-    return total / y.size / math.log(2)
+    return float(total / y.size / math.log(2))

@@ -18,8 +18,7 @@ from .distributed import STRATEGIES
 from .models import AUTO_STUDENT, STUDENTS, TEACHERS, ModelChoices, ensemble, is_model_file, registered_builder
 from .precision import PRECISIONS, Precision
 from .soft_labels import check_temperature
-from .lm_methods import WRITERS
-from .terms import checked_method, method_names, method_setting, method_teacher, method_terms
+from .terms import checked_method, method_names, method_setting, method_teacher, method_terms, method_writer
 from .text import is_text_dataset
 from .utils import check_choice, option
 
@@ -167,7 +166,7 @@ def check_config(
         checked_method(method)
     if len({arm_name(m) for m in cfg.methods}) < len(cfg.methods):
         raise ValueError(f"methods must be a non-empty list of distinct method names, got {cfg.methods!r}")
-    writing = [m for m in cfg.methods if method_setting(m)[0] in WRITERS]
+    writing = [m for m in cfg.methods if method_writer(m)]
     if writing and not is_text_dataset(cfg.dataset):
         raise ValueError(f"{', '.join(writing)} learn(s) from text a model writes: use them on text (dataset "
                          "'stdlib' or a .txt file)")

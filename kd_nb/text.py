@@ -135,7 +135,7 @@ def text_file_corpus(
     pick = lambda r: "".join(b for k, b in enumerate(blocks) if k % MIN_LINES in r)
     return TextCorpus(Path(path).name, pick(range(18)), pick((18,)), pick((19,)), {"lines": len(lines)})
 
-# %% ../nbs/03c_text.ipynb #251e9d07
+# %% ../nbs/03c_text.ipynb #f9ba2dba
 TEXT_SOURCES = {"stdlib": stdlib_corpus}   # names of the built-in corpora -> their reader
 
 def is_text_dataset(
@@ -148,7 +148,8 @@ def text_corpus(
     dataset, # `stdlib` or the path of a UTF-8 .txt file
 ) -> TextCorpus:
     "The corpus a text `dataset` names: a built-in one, or your file split by blocks of lines (`text_file_corpus`)."
-    if not is_text_dataset(dataset): raise DatasetError(f"{dataset}: not text (use {', '.join(TEXT_SOURCES)} or a .txt file)")
+    if not is_text_dataset(dataset):
+        raise DatasetError(f"{dataset}: not text (use {', '.join(TEXT_SOURCES)} or a .txt file)")
     return TEXT_SOURCES[dataset]() if str(dataset) in TEXT_SOURCES else text_file_corpus(dataset)
 
 # %% ../nbs/03c_text.ipynb #8b39a34f
