@@ -9,7 +9,7 @@ __all__ = ['CONTEXT', 'VOCABULARY', 'VAL_WINDOWS', 'TEST_WINDOWS', 'TEXT_UNREAD'
            'prompts_of', 'writing_quality', 'samples_of', 'latency_per_symbol', 'stage_name', 'arm_file', 'run_file',
            'student_run', 'choose_text_recipe', 'latencies', 'run_text_experiment', 'mean_spread', 'text_results_table']
 
-# %% ../nbs/07g_lm_experiment.ipynb #f6db82c6
+# %% ../nbs/07g_lm_experiment.ipynb #dad804ec
 import json
 import math
 import time
@@ -37,7 +37,7 @@ from .text import CharVocabulary, TextCorpus, next_symbol_windows, text_corpus
 from .training import StopOnNonFinite, duration, logits_of
 from .utils import fingerprint, option, write_atomic
 
-# %% ../nbs/07g_lm_experiment.ipynb #5378d65f
+# %% ../nbs/07g_lm_experiment.ipynb #a2544e2a
 CONTEXT = 128   # symbols a model reads at once
 VOCABULARY = 128   # the most symbols of a run's vocabulary (symbol 0 for every other character)
 VAL_WINDOWS, TEST_WINDOWS = 256, 1024   # validation windows (read after every epoch) and test windows (read once)
@@ -67,7 +67,7 @@ def check_text_config(
                          "language models)")
     return replace(cfg, student=AUTO_STUDENT["text"] if cfg.student == "auto" else cfg.student)
 
-# %% ../nbs/07g_lm_experiment.ipynb #cea7cf5d
+# %% ../nbs/07g_lm_experiment.ipynb #8dd80236
 @dataclass(frozen=True)
 class TextTask:
     "A corpus as windows for next-symbol prediction: its vocabulary (from the training split) and three splits."
@@ -98,7 +98,7 @@ def text_task(
     return TextTask(corpus, vocabulary, windows("train", n_train), windows("val", VAL_WINDOWS),
                     windows("test", TEST_WINDOWS))
 
-# %% ../nbs/07g_lm_experiment.ipynb #df9357d3
+# %% ../nbs/07g_lm_experiment.ipynb #9206ca6c
 def vocabulary_file(model_path) -> Path: # the vocabulary saved beside a model file
     return Path(model_path).with_suffix(".vocabulary.json")
 
@@ -131,7 +131,7 @@ def check_text_model(
                            "distil it on the text it was trained on, or train a teacher here")
     return model
 
-# %% ../nbs/07g_lm_experiment.ipynb #6db1c6af
+# %% ../nbs/07g_lm_experiment.ipynb #60e38170
 class BatchProgress(keras.callbacks.Callback):
     "A line every tenth of a long epoch: how far, the loss, the time so far."
     def __init__(self, stage:str, batches:int): super().__init__(); self.stage, self.batches = stage, batches
@@ -175,7 +175,7 @@ def train_language_model(
     model.set_weights(kept[2])
     return {"val": kept[0], "epoch": kept[1], "curve": curve, "seconds": time.perf_counter() - start}
 
-# %% ../nbs/07g_lm_experiment.ipynb #eb1f5548
+# %% ../nbs/07g_lm_experiment.ipynb #534e8f1f
 def text_teacher(
     cfg:ExperimentConfig, # checked settings (`check_text_config`)
     task:TextTask, # the data
@@ -198,7 +198,7 @@ def text_teacher(
     record = cached_record(out / "teacher.json", key, train)
     return keras.models.load_model(path), record
 
-# %% ../nbs/07g_lm_experiment.ipynb #31cfcd87
+# %% ../nbs/07g_lm_experiment.ipynb #28ee7d9c
 def teacher_text(
     teacher:keras.Model, # the run's teacher
     x, # the students' windows
@@ -244,7 +244,7 @@ def arm_training(
         return on_policy, terms
     return (lambda epoch: (x, distillation_targets(y, teacher_logits))), terms
 
-# %% ../nbs/07g_lm_experiment.ipynb #e1a28ed3
+# %% ../nbs/07g_lm_experiment.ipynb #1277e16b
 SAMPLES, SAMPLE_LENGTH = 32, 200   # prompts a model continues, and symbols it writes after each
 
 def prompts_of(
@@ -275,7 +275,7 @@ def samples_of(
     index, _ = prompts_of(task.test)
     return [task.vocabulary.decode(s) for s in generate(model, task.test[0][index], SAMPLE_LENGTH, seed)]
 
-# %% ../nbs/07g_lm_experiment.ipynb #2fc931d1
+# %% ../nbs/07g_lm_experiment.ipynb #850f231f
 def latency_per_symbol(
     model:keras.Model, # a language model
     window, # one window of symbols (CONTEXT,)
@@ -294,7 +294,7 @@ def latency_per_symbol(
         return {"ms": latency_stats(time_calls(compiled_runner(model, x), repeats))["median"] / 1000,
                 "runtime": f"compiled Keras (LiteRT: {why})"}
 
-# %% ../nbs/07g_lm_experiment.ipynb #d4a18221
+# %% ../nbs/07g_lm_experiment.ipynb #c45f0c84
 TEXT_CANDIDATES = ((0.0, 1.0), (0.0, 2.0), (0.5, 1.0))   # (alpha, T) tried on validation
 
 # what a run's progress lines call it
@@ -355,7 +355,7 @@ def choose_text_recipe(
           + ", ".join(f"alpha,T {k}: {v:.3f}" for k, v in tried.items()) + ")", flush=True)
     return alpha, temperature, tried
 
-# %% ../nbs/07g_lm_experiment.ipynb #8fe366f9
+# %% ../nbs/07g_lm_experiment.ipynb #9e03978c
 def latencies(
     models:dict, # name -> language model
     window, # the window each is timed on
@@ -409,7 +409,7 @@ def run_text_experiment(
         print(table)
         return results
 
-# %% ../nbs/07g_lm_experiment.ipynb #2e1a1f7e
+# %% ../nbs/07g_lm_experiment.ipynb #ff7b337c
 def mean_spread(values) -> str: # "2.956 ± 0.017" over seeds, or the one value
     v = np.asarray(values, float)
     return f"{v.mean():.3f} ± {v.std(ddof=1):.3f}" if len(v) > 1 else f"{v.mean():.3f}"
@@ -423,12 +423,13 @@ def text_results_table(
     pct = lambda v: f"{100 * np.nanmean(v):.1f}%" + (f" ± {100 * np.nanstd(v, ddof=1):.1f}" if len(v) > 1 else "")
     t = results["teacher"]
     ms = lambda r: f"{r['ms']:.2f}" if "ms" in r else "-"
+    runtime = lambda r: r.get("runtime", "-").split(" (")[0]   # the reason LiteRT was not used stays in results.json
     rows.append(f"| teacher | {t['params']:,} | {t['test']:.3f} | {pct([t['quality']['compiling_lines']])} | "
-                f"{pct([t['quality']['known_words']])} | {ms(t)} | {t.get('runtime', '-')} |")
+                f"{pct([t['quality']['known_words']])} | {ms(t)} | {runtime(t)} |")
     for arm, r in results["arms"].items():
         q = lambda k: pct([run["quality"][k] for run in r["runs"]])
         rows.append(f"| {arm} | {r['params']:,} | {mean_spread([run['test'] for run in r['runs']])} | "
-                    f"{q('compiling_lines')} | {q('known_words')} | {ms(r)} | {r.get('runtime', '-')} |")
+                    f"{q('compiling_lines')} | {q('known_words')} | {ms(r)} | {runtime(r)} |")
     real = results["real_text"]
     rows.append(f"| the text itself | | | {100 * real['compiling_lines']:.1f}% | {100 * real['known_words']:.1f}% "
                 "| | |")
