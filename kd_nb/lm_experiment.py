@@ -7,9 +7,10 @@ __all__ = ['CONTEXT', 'VOCABULARY', 'VAL_WINDOWS', 'TEST_WINDOWS', 'TEXT_UNREAD'
            'TEXT_CANDIDATES', 'check_text_config', 'TextTask', 'text_task', 'vocabulary_file', 'save_vocabulary',
            'check_text_model', 'BatchProgress', 'train_language_model', 'text_teacher', 'teacher_text', 'arm_training',
            'prompts_of', 'writing_quality', 'samples_of', 'latency_per_symbol', 'stage_name', 'arm_file', 'run_file',
-           'student_run', 'choose_text_recipe', 'latencies', 'run_text_experiment', 'mean_spread', 'text_results_table']
+           'student_run', 'choose_text_recipe', 'latencies', 'run_text_experiment', 'mean_spread', 'text_results_table',
+           'comparison_notes']
 
-# %% ../nbs/07g_lm_experiment.ipynb #dad804ec
+# %% ../nbs/07g_lm_experiment.ipynb #e3feffe0
 import json
 import math
 import time
@@ -37,7 +38,7 @@ from .text import CharVocabulary, TextCorpus, next_symbol_windows, text_corpus
 from .training import StopOnNonFinite, duration, logits_of
 from .utils import fingerprint, option, write_atomic
 
-# %% ../nbs/07g_lm_experiment.ipynb #a2544e2a
+# %% ../nbs/07g_lm_experiment.ipynb #ac5538fb
 CONTEXT = 128   # symbols a model reads at once
 VOCABULARY = 128   # the most symbols of a run's vocabulary (symbol 0 for every other character)
 VAL_WINDOWS, TEST_WINDOWS = 256, 1024   # validation windows (read after every epoch) and test windows (read once)
@@ -67,7 +68,7 @@ def check_text_config(
                          "language models)")
     return replace(cfg, student=AUTO_STUDENT["text"] if cfg.student == "auto" else cfg.student)
 
-# %% ../nbs/07g_lm_experiment.ipynb #8dd80236
+# %% ../nbs/07g_lm_experiment.ipynb #10ca7c0b
 @dataclass(frozen=True)
 class TextTask:
     "A corpus as windows for next-symbol prediction: its vocabulary (from the training split) and three splits."
@@ -98,7 +99,7 @@ def text_task(
     return TextTask(corpus, vocabulary, windows("train", n_train), windows("val", VAL_WINDOWS),
                     windows("test", TEST_WINDOWS))
 
-# %% ../nbs/07g_lm_experiment.ipynb #9206ca6c
+# %% ../nbs/07g_lm_experiment.ipynb #fa8e766e
 def vocabulary_file(model_path) -> Path: # the vocabulary saved beside a model file
     return Path(model_path).with_suffix(".vocabulary.json")
 
@@ -131,7 +132,7 @@ def check_text_model(
                            "distil it on the text it was trained on, or train a teacher here")
     return model
 
-# %% ../nbs/07g_lm_experiment.ipynb #60e38170
+# %% ../nbs/07g_lm_experiment.ipynb #9fd526d6
 class BatchProgress(keras.callbacks.Callback):
     "A line every tenth of a long epoch: how far, the loss, the time so far."
     def __init__(self, stage:str, batches:int): super().__init__(); self.stage, self.batches = stage, batches
@@ -175,7 +176,7 @@ def train_language_model(
     model.set_weights(kept[2])
     return {"val": kept[0], "epoch": kept[1], "curve": curve, "seconds": time.perf_counter() - start}
 
-# %% ../nbs/07g_lm_experiment.ipynb #534e8f1f
+# %% ../nbs/07g_lm_experiment.ipynb #678e0c60
 def text_teacher(
     cfg:ExperimentConfig, # checked settings (`check_text_config`)
     task:TextTask, # the data
@@ -198,7 +199,7 @@ def text_teacher(
     record = cached_record(out / "teacher.json", key, train)
     return keras.models.load_model(path), record
 
-# %% ../nbs/07g_lm_experiment.ipynb #28ee7d9c
+# %% ../nbs/07g_lm_experiment.ipynb #fd5b4116
 def teacher_text(
     teacher:keras.Model, # the run's teacher
     x, # the students' windows
@@ -244,7 +245,7 @@ def arm_training(
         return on_policy, terms
     return (lambda epoch: (x, distillation_targets(y, teacher_logits))), terms
 
-# %% ../nbs/07g_lm_experiment.ipynb #1277e16b
+# %% ../nbs/07g_lm_experiment.ipynb #8d11873a
 SAMPLES, SAMPLE_LENGTH = 32, 200   # prompts a model continues, and symbols it writes after each
 
 def prompts_of(
@@ -275,7 +276,7 @@ def samples_of(
     index, _ = prompts_of(task.test)
     return [task.vocabulary.decode(s) for s in generate(model, task.test[0][index], SAMPLE_LENGTH, seed)]
 
-# %% ../nbs/07g_lm_experiment.ipynb #850f231f
+# %% ../nbs/07g_lm_experiment.ipynb #75a3f3a7
 def latency_per_symbol(
     model:keras.Model, # a language model
     window, # one window of symbols (CONTEXT,)
@@ -294,7 +295,7 @@ def latency_per_symbol(
         return {"ms": latency_stats(time_calls(compiled_runner(model, x), repeats))["median"] / 1000,
                 "runtime": f"compiled Keras (LiteRT: {why})"}
 
-# %% ../nbs/07g_lm_experiment.ipynb #c45f0c84
+# %% ../nbs/07g_lm_experiment.ipynb #5849e53f
 TEXT_CANDIDATES = ((0.0, 1.0), (0.0, 2.0), (0.5, 1.0))   # (alpha, T) tried on validation
 
 # what a run's progress lines call it
@@ -355,7 +356,7 @@ def choose_text_recipe(
           + ", ".join(f"alpha,T {k}: {v:.3f}" for k, v in tried.items()) + ")", flush=True)
     return alpha, temperature, tried
 
-# %% ../nbs/07g_lm_experiment.ipynb #9e03978c
+# %% ../nbs/07g_lm_experiment.ipynb #4c122a1a
 def latencies(
     models:dict, # name -> language model
     window, # the window each is timed on
@@ -409,7 +410,7 @@ def run_text_experiment(
         print(table)
         return results
 
-# %% ../nbs/07g_lm_experiment.ipynb #ff7b337c
+# %% ../nbs/07g_lm_experiment.ipynb #7b445c9e
 def mean_spread(values) -> str: # "2.956 ± 0.017" over seeds, or the one value
     v = np.asarray(values, float)
     return f"{v.mean():.3f} ± {v.std(ddof=1):.3f}" if len(v) > 1 else f"{v.mean():.3f}"
@@ -433,6 +434,12 @@ def text_results_table(
     real = results["real_text"]
     rows.append(f"| the text itself | | | {100 * real['compiling_lines']:.1f}% | {100 * real['known_words']:.1f}% "
                 "| | |")
+    return "\n".join(rows) + "\n\n" + comparison_notes(results)
+
+def comparison_notes(
+    results:dict, # from `run_text_experiment`
+) -> str: # Markdown: the recipe, then one line per method
+    "The recipe a text run used, and each method's gain over scratch in test bits/char against twice the spread."
     scratch = np.array([run["test"] for run in results["arms"]["scratch"]["runs"]])
     recipe = results["recipe"]
     tried = ", ".join(f"alpha,T {k}: {v:.3f}" for k, v in (recipe["tried"] or {}).items())
@@ -447,4 +454,4 @@ def text_results_table(
         verdict = f"{'more' if gain > 2 * spread else 'not more'} than twice the spread ({spread:.3f})"
         notes.append(f"- {arm}: {gain:+.3f} bits/char against scratch (positive: better); "
                      + ("one seed" if len(d) < 2 else verdict))
-    return "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n"
+    return "\n".join(notes) + "\n"

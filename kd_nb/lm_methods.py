@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['reverse_kl_terms', 'gkd_terms', 'seqkd_terms', 'on_policy_terms', 'start_of', 'written_windows']
 
-# %% ../nbs/10g_lm_methods.ipynb #5edbbafd
+# %% ../nbs/10g_lm_methods.ipynb #19863029
 import numpy as np
 import keras
 
 from .generation import complete_windows
 from .terms import HardLabels, SoftLabels, register_method
 
-# %% ../nbs/10g_lm_methods.ipynb #4d90d19f
+# %% ../nbs/10g_lm_methods.ipynb #1685deb9
 @register_method("reverse_kl")
 def reverse_kl_terms(
     student:keras.Model, # the student (not needed)
@@ -34,7 +34,7 @@ def gkd_terms(
     "KD with GKD's generalized Jensen-Shannon divergence (Agarwal et al. 2024) on the data's windows."
     return [HardLabels(alpha), SoftLabels(1.0 - alpha, temperature, beta=beta)]
 
-# %% ../nbs/10g_lm_methods.ipynb #80f52fb6
+# %% ../nbs/10g_lm_methods.ipynb #e1abd08e
 @register_method("seqkd", writer="teacher")
 def seqkd_terms(
     student:keras.Model, # the student (not needed)
@@ -59,7 +59,7 @@ def on_policy_terms(
     "On-policy distillation (GKD): the teacher scores every symbol of windows the student wrote, by JSD(beta)."
     return [HardLabels(alpha), SoftLabels(1.0 - alpha, temperature, beta=beta)]
 
-# %% ../nbs/10g_lm_methods.ipynb #d219c9e9
+# %% ../nbs/10g_lm_methods.ipynb #5ef61532
 def start_of(
     context:int, # symbols per window
     written:float, # the share of each window to write, in (0, 1]
