@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import keras
 
-from kd_nb.generation import generate, words_of
+from kd_nb.generation import generate
 from kd_nb.language_models import bits_per_symbol
 from kd_nb.lm_experiment import SAMPLE_LENGTH, arm_file, prompts_of, run_file, text_task, writing_quality
 from kd_nb.precision import machine_info
@@ -40,7 +40,7 @@ def main():
     results = json.loads((run / "results.json").read_text())
     cfg, recipe = results["config"], results["recipe"]
     task = text_task(cfg["dataset"], cfg["n_train"])
-    words, (index, _) = words_of(task.corpus.train), prompts_of(task.test)
+    words, (index, _) = task.words, prompts_of(task.test)
     teacher = keras.models.load_model(cfg["teacher"] if cfg["teacher"].endswith(".keras") else run / "teacher.keras")
     models = {"teacher": teacher}
     for arm in results["arms"]:   # the run's seed-0 students (named as the run named them: arm-seed0, or with the recipe)

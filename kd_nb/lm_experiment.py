@@ -10,11 +10,12 @@ __all__ = ['CONTEXT', 'VOCABULARY', 'VAL_WINDOWS', 'TEST_WINDOWS', 'TEXT_UNREAD'
            'student_run', 'choose_text_recipe', 'latencies', 'run_text_experiment', 'mean_spread', 'text_results_table',
            'comparison_notes']
 
-# %% ../nbs/07g_lm_experiment.ipynb #e3feffe0
+# %% ../nbs/07g_lm_experiment.ipynb #ef863b63
 import json
 import math
 import time
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from .lm_methods import written_windows
 from .models import AUTO_STUDENT, TEACHERS, is_model_file, load_model_file, model_fingerprint, registered_builder
 from .models import student_builder
 from .precision import machine_info
+from .results import mean_std
 from .protocol import NO_RUN_DEPENDS_ON, TEACHER_DOES_NOT_DEPEND_ON, TaskMismatch, check_config, run_key
 from .run_start import run_folder
 from .runs import cached_record
@@ -38,7 +40,7 @@ from .text import CharVocabulary, TextCorpus, next_symbol_windows, text_corpus
 from .training import StopOnNonFinite, duration, logits_of
 from .utils import fingerprint, option, write_atomic
 
-# %% ../nbs/07g_lm_experiment.ipynb #ac5538fb
+# %% ../nbs/07g_lm_experiment.ipynb #4e49bd67
 CONTEXT = 128   # symbols a model reads at once
 VOCABULARY = 128   # the most symbols of a run's vocabulary (symbol 0 for every other character)
 VAL_WINDOWS, TEST_WINDOWS = 256, 1024   # validation windows (read after every epoch) and test windows (read once)
@@ -68,7 +70,7 @@ def check_text_config(
                          "language models)")
     return replace(cfg, student=AUTO_STUDENT["text"] if cfg.student == "auto" else cfg.student)
 
-# %% ../nbs/07g_lm_experiment.ipynb #10ca7c0b
+# %% ../nbs/07g_lm_experiment.ipynb #7a580435
 @dataclass(frozen=True)
 class TextTask:
     "A corpus as windows for next-symbol prediction: its vocabulary (from the training split) and three splits."
@@ -77,6 +79,10 @@ class TextTask:
     train:tuple # (windows, next symbols), each (n, CONTEXT)
     val:tuple # the same, at most `VAL_WINDOWS`
     test:tuple # the same, at most `TEST_WINDOWS`
+
+    @cached_property
+    def words(self) -> set: # the training text's word list (`words_of`), made once
+        return words_of(self.corpus.train)
 
     @property
     def fingerprint(self) -> str: # the text, the vocabulary and the windows taken
@@ -99,7 +105,7 @@ def text_task(
     return TextTask(corpus, vocabulary, windows("train", n_train), windows("val", VAL_WINDOWS),
                     windows("test", TEST_WINDOWS))
 
-# %% ../nbs/07g_lm_experiment.ipynb #fa8e766e
+# %% ../nbs/07g_lm_experiment.ipynb #e783c1a9
 def vocabulary_file(model_path) -> Path: # the vocabulary saved beside a model file
     return Path(model_path).with_suffix(".vocabulary.json")
 
@@ -132,7 +138,7 @@ def check_text_model(
                            "distil it on the text it was trained on, or train a teacher here")
     return model
 
-# %% ../nbs/07g_lm_experiment.ipynb #9fd526d6
+# %% ../nbs/07g_lm_experiment.ipynb #9a60eb4f
 class BatchProgress(keras.callbacks.Callback):
     "A line every tenth of a long epoch: how far, the loss, the time so far."
     def __init__(self, stage:str, batches:int): super().__init__(); self.stage, self.batches = stage, batches
@@ -176,7 +182,7 @@ def train_language_model(
     model.set_weights(kept[2])
     return {"val": kept[0], "epoch": kept[1], "curve": curve, "seconds": time.perf_counter() - start}
 
-# %% ../nbs/07g_lm_experiment.ipynb #678e0c60
+# %% ../nbs/07g_lm_experiment.ipynb #c1c2b420
 def text_teacher(
     cfg:ExperimentConfig, # checked settings (`check_text_config`)
     task:TextTask, # the data
@@ -199,7 +205,7 @@ def text_teacher(
     record = cached_record(out / "teacher.json", key, train)
     return keras.models.load_model(path), record
 
-# %% ../nbs/07g_lm_experiment.ipynb #fd5b4116
+# %% ../nbs/07g_lm_experiment.ipynb #da7afe0c
 def teacher_text(
     teacher:keras.Model, # the run's teacher
     x, # the students' windows
@@ -245,7 +251,7 @@ def arm_training(
         return on_policy, terms
     return (lambda epoch: (x, distillation_targets(y, teacher_logits))), terms
 
-# %% ../nbs/07g_lm_experiment.ipynb #8d11873a
+# %% ../nbs/07g_lm_experiment.ipynb #80bcd938
 SAMPLES, SAMPLE_LENGTH = 32, 200   # prompts a model continues, and symbols it writes after each
 
 def prompts_of(
@@ -276,7 +282,7 @@ def samples_of(
     index, _ = prompts_of(task.test)
     return [task.vocabulary.decode(s) for s in generate(model, task.test[0][index], SAMPLE_LENGTH, seed)]
 
-# %% ../nbs/07g_lm_experiment.ipynb #75a3f3a7
+# %% ../nbs/07g_lm_experiment.ipynb #a11548b7
 def latency_per_symbol(
     model:keras.Model, # a language model
     window, # one window of symbols (CONTEXT,)
@@ -295,7 +301,7 @@ def latency_per_symbol(
         return {"ms": latency_stats(time_calls(compiled_runner(model, x), repeats))["median"] / 1000,
                 "runtime": f"compiled Keras (LiteRT: {why})"}
 
-# %% ../nbs/07g_lm_experiment.ipynb #5849e53f
+# %% ../nbs/07g_lm_experiment.ipynb #3a3ba00b
 TEXT_CANDIDATES = ((0.0, 1.0), (0.0, 2.0), (0.5, 1.0))   # (alpha, T) tried on validation
 
 # what a run's progress lines call it
@@ -338,7 +344,7 @@ def student_run(
                                       stage_name(method, seed, alpha, temperature), terms, teacher)
         samples = samples_of(student, task, seed)
         record.update(test=bits_per_symbol(student, *task.test), sample=samples[0],
-                      quality=writing_quality(samples, words_of(task.corpus.train)))
+                      quality=writing_quality(samples, task.words))
         if seed == 0: path.parent.mkdir(parents=True, exist_ok=True); student.save(path)
         return record
     if seed == 0 and not path.is_file(): (path.with_suffix(".json")).unlink(missing_ok=True)
@@ -356,7 +362,7 @@ def choose_text_recipe(
           + ", ".join(f"alpha,T {k}: {v:.3f}" for k, v in tried.items()) + ")", flush=True)
     return alpha, temperature, tried
 
-# %% ../nbs/07g_lm_experiment.ipynb #4c122a1a
+# %% ../nbs/07g_lm_experiment.ipynb #09fc6bf9
 def latencies(
     models:dict, # name -> language model
     window, # the window each is timed on
@@ -386,11 +392,10 @@ def run_text_experiment(
                                                         a, t, out)
         alpha, temperature, tried = choose_text_recipe(cfg, run)
         arms = {m: [run(m, s, alpha, temperature) for s in range(cfg.seeds)] for m in ("scratch", *cfg.methods)}
-        words = words_of(task.corpus.train)
         reference = [task.vocabulary.decode(c) for c in prompts_of(task.test)[1]]
         teacher_row = {**teacher_record, "params": teacher.count_params(), "val": bits_per_symbol(teacher, *task.val),
                        "test": bits_per_symbol(teacher, *task.test),
-                       "quality": writing_quality(samples_of(teacher, task), words)}
+                       "quality": writing_quality(samples_of(teacher, task), task.words)}
         seed0 = {m: out / "students" / f"{run_file(m, 0, alpha, temperature)}.keras" for m in arms}
         models = {"teacher": teacher, **{m: keras.models.load_model(path) for m, path in seed0.items()}}
         speed = latencies(models, task.test[0][0], out / "litert") if cfg.deploy else {}
@@ -400,7 +405,7 @@ def run_text_experiment(
             "windows": {"teacher": len(task.train[0]), "students": len(x), "val": len(task.val[0]),
                         "test": len(task.test[0])},
             "recipe": {"alpha": alpha, "temperature": temperature, "tried": tried},
-            "real_text": writing_quality(reference, words), "teacher": {**teacher_row, **speed.get("teacher", {})},
+            "real_text": writing_quality(reference, task.words), "teacher": {**teacher_row, **speed.get("teacher", {})},
             "arms": {m: {"params": models[m].count_params(), "runs": rs, **speed.get(m, {})} for m, rs in arms.items()},
             "machine": machine_info(), "wall_seconds": time.perf_counter() - start,
         }
@@ -410,10 +415,10 @@ def run_text_experiment(
         print(table)
         return results
 
-# %% ../nbs/07g_lm_experiment.ipynb #7b445c9e
-def mean_spread(values) -> str: # "2.956 ± 0.017" over seeds, or the one value
-    v = np.asarray(values, float)
-    return f"{v.mean():.3f} ± {v.std(ddof=1):.3f}" if len(v) > 1 else f"{v.mean():.3f}"
+# %% ../nbs/07g_lm_experiment.ipynb #1a07285c
+def mean_spread(values) -> str: # "2.956 ± 0.017" over seeds (`mean_std`), or the one value
+    mean, std = mean_std(values)
+    return f"{mean:.3f} ± {std:.3f}" if len(values) > 1 else f"{mean:.3f}"
 
 def text_results_table(
     results:dict, # from `run_text_experiment`
