@@ -68,6 +68,10 @@ class ExperimentConfig:
     # name (dkd:beta=2); a scratch arm always runs
     methods:tuple = ("kd",)
     deploy:bool = True # export the teacher and the seed-0 students to LiteRT and time them
+    # "int8": add integer students, each read as a full-integer LiteRT model: every arm's students quantized after
+    # training (PTQ), and students trained through quantization on labels ("qat") and distilled ("qad"); "none": float
+    # students only (`kd_nb.quantization`)
+    quantize:str = "none"
     # "none" (Keras `fit`), "mirrored" (this machine's devices) or "multiworker" (the cluster in TF_CONFIG): see
     # `kd_nb.distributed`
     strategy:str = "none"

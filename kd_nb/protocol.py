@@ -41,6 +41,7 @@ CHOICES = {
     "schedule": ("cosine", "constant"),
     "select": ("best_val", "last"),
     "strategy": STRATEGIES,
+    "quantize": ("none", "int8"),
 }
 
 INTEGER_LIMITS = {  # name -> (least, most, why the most): each integer setting is bounded on both sides
@@ -87,6 +88,7 @@ NO_RUN_DEPENDS_ON = {   # settings excluded from every run's key, and why
                                                                        "are in the key",
     "strategy": "where the steps run, not what they compute (one process and two workers agree to 1e-5: "
                 "kd_nb.distributed)",
+    "quantize": "which integer arms run: each is keyed by its own arm",
     "student_train": "read by text runs only, whose students' keys add it (image runs refuse it)"}
 TEACHER_DOES_NOT_DEPEND_ON = {  # the students' own settings, excluded from a teacher's key, and why
     "teachers": "how many teachers: each is keyed by its own seed",
@@ -199,6 +201,12 @@ def check_config(
             "a transfer set is labelled by the run's teacher, and "
             f"{', '.join(others)} learn from another teacher: use transfer=0"
         )
+    if cfg.quantize == "int8" and is_text_dataset(cfg.dataset):
+        raise ValueError(f"{option('quantize', 'int8')} makes integer classifiers of images and vectors: a language "
+                         "model's run has no integer arms")
+    if cfg.quantize == "int8" and not cfg.deploy:
+        raise ValueError(f"{option('quantize', 'int8')} exports the integer students and reads them on the test split: "
+                         "it cannot run with deploy off")
     return cfg
 
 # %% ../nbs/07_protocol.ipynb #950dd4ec

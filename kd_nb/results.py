@@ -7,8 +7,8 @@ __all__ = ['KNOWN_ANSWERS', 'RELIABLE_TEACHER', 'STILL_FITTING', 'TEST_NOISE', '
            'ARM_COLORS', 'SUMMARY_HEADERS', 'mean_std', 'summarize_runs', 'compare_students', 'spread_verdict',
            'validation_check', 'fidelity_text', 'test_sampling_error', 'model_label', 'pct', 'Column', 'chosen_text',
            'markdown_table', 'measured_speedups', 'results_markdown', 'comparisons_text', 'settings_sentence',
-           'recipes_table', 'model_color', 'plot_patience', 'plot_accuracy', 'deployment_summary', 'write_results',
-           'results_title', 'terminal_summary', 'experiment_results', 'add_deployment']
+           'integer_markdown', 'recipes_table', 'model_color', 'plot_patience', 'plot_accuracy', 'deployment_summary',
+           'write_results', 'results_title', 'terminal_summary', 'experiment_results', 'add_deployment']
 
 # %% ../nbs/07e_results.ipynb #2c605f18
 import json
@@ -252,6 +252,7 @@ def results_markdown(
         + "\n\n"
     )
     text += comparisons_text(results)
+    if "int8" in results: text += "\n" + integer_markdown(results["int8"]) + "\n"
     if deployed:
         text += (
             f"\nLatency: median per image at batch 1 on {results['machine']['cpu']} "
@@ -336,6 +337,25 @@ def settings_sentence(
         f"{'best on validation' if cfg['select'] == 'best_val' else 'the last'}; "
         f"precision {results['precision']['name']}{measured_speedups(results['precision'])}."
     )
+
+# %% ../nbs/07e_results.ipynb #65686006
+def integer_markdown(
+    int8:dict, # results.json's "int8" (`integer_students`)
+) -> str: # a Markdown table and a sentence on the choice
+    "The integer students as a Markdown table, each against its float student."
+    budget = int8["budget"]
+    rows = ["| integer student | from | int8 test accuracy (%) | minus float (points) | agreement with twin | "
+            ".tflite | "
+            f"RAM | fits {budget['flash_bytes'] // 1024} KB / {budget['ram_bytes'] // 1024} KB |",
+            "|---|---|---:|---:|---:|---:|---:|---|"]
+    for name, a in int8["arms"].items():
+        mean, std = 100 * a["test_accuracy_mean"], 100 * a["test_accuracy_std"]
+        rows.append(f"| {name} | {a['from']} | {mean:.2f} ± {std:.2f} (n={len(a['test_accuracy'])}) | "
+                    f"{100 * a['against_float']['accuracy_difference']:+.2f} vs {a['float']} | "
+                    f"{100 * a['agreement_min']:.1f}% | {a['size_bytes'] / 1024:,.1f} KiB | "
+                    f"{a['ram_bytes'] / 1024:,.1f} KiB | {'yes' if a['fits'] else 'no'} |")
+    chosen = f"\n\nThe integer distilled student chosen on validation: {int8['chosen']}." if int8["chosen"] else ""
+    return "\n".join(rows) + chosen
 
 # %% ../nbs/07e_results.ipynb #90012f21
 def recipes_table(

@@ -45,7 +45,8 @@ def choose_kd_setting(
         "a "
         "distilled student each, seed 1"
     )
-    settings = {c: replace(cfg, alpha=c[0], temperature=c[1], methods=("kd",), seeds=1) for c in candidates}
+    settings = {c: replace(cfg, alpha=c[0], temperature=c[1], methods=("kd",), seeds=1, quantize="none")
+                for c in candidates}   # float distilled students
     jobs = []
     for c, candidate in settings.items():
         [arm] = experiment_arms(candidate, scratch=False)
