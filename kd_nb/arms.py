@@ -111,7 +111,7 @@ def teacher_source(
     source = method_teacher(method)
     return {"run": RUN_TEACHER, "scratch": PEER_STUDENT}[source] if isinstance(source, str) else TaskTeacher(source)
 
-# %% ../nbs/07c_arms.ipynb #5bc947d1
+# %% ../nbs/07c_arms.ipynb #a388f158
 INTEGER_ARMS = {"qad": "kd", "qat": None}   # arm name -> its method: the students trained through quantization
 
 def integer_arms(
@@ -131,7 +131,7 @@ def arm_student(
     student = build_student(**kwargs)
     return fake_quantized(student) if arm.quantized else student
 
-# %% ../nbs/07c_arms.ipynb #0e8ede4e
+# %% ../nbs/07c_arms.ipynb #fdf0b27e
 def student_at_epoch(
     arm:str, # the arm's name
     seed:int, # the seed

@@ -7,7 +7,9 @@ __all__ = ['WEIGHTED', 'RANGE_KEEPING', 'FOLDED', 'CALIBRATION', 'MIN_AGREEMENT'
            'fake_quant_per_channel', 'weight_quantized', 'chain_layers', 'fake_quantized', 'float_weights', 'calibrate',
            'quantization_of', 'export_int8', 'activation_ram', 'mcu_budget']
 
-# %% ../nbs/05d_quantization.ipynb #3c148297
+# %% ../nbs/05d_quantization.ipynb #a1dd2b18
+from pathlib import Path
+
 import numpy as np
 import keras
 from keras import layers, ops
@@ -15,7 +17,7 @@ from ai_edge_litert.interpreter import Interpreter
 
 from .litert import ExportMismatch, export_litert, io_details, litert_predict, load_interpreter
 
-# %% ../nbs/05d_quantization.ipynb #37dd7a87
+# %% ../nbs/05d_quantization.ipynb #371cd0b0
 class ActivationQuant(layers.Layer):
     "Fake 8-bit quantization of a tensor on one range: followed by a moving average in training, fixed at inference."
     def __init__(self,
@@ -46,7 +48,7 @@ class ActivationQuant(layers.Layer):
 
     def get_config(self): return {**super().get_config(), "decay": self.decay}
 
-# %% ../nbs/05d_quantization.ipynb #c32fa93c
+# %% ../nbs/05d_quantization.ipynb #22a577ed
 def fake_quant_per_channel(
     kernel, # a kernel whose last axis is the output channels (Keras `Conv1D`, `Conv2D`, `Dense`)
 ): # the kernel rounded to 8 bits, symmetric, one scale per output channel
@@ -54,7 +56,7 @@ def fake_quant_per_channel(
     limit = ops.maximum(ops.stop_gradient(ops.max(ops.abs(kernel), axis=tuple(range(len(kernel.shape) - 1)))), 1e-8)
     return keras.quantizers.fake_quant_with_min_max_vars(kernel, -limit, limit, num_bits=8, narrow_range=True, axis=-1)
 
-# %% ../nbs/05d_quantization.ipynb #e36a4b7b
+# %% ../nbs/05d_quantization.ipynb #67b786ca
 WEIGHTED = (layers.Conv1D, layers.Conv2D, layers.Dense)   # the layers whose kernels are quantized per channel
 _QUANTIZED = {}
 
@@ -68,7 +70,7 @@ def weight_quantized(
         _QUANTIZED[cls] = quantized
     return _QUANTIZED[cls]
 
-# %% ../nbs/05d_quantization.ipynb #218b43e7
+# %% ../nbs/05d_quantization.ipynb #a3074775
 RANGE_KEEPING = (layers.Flatten, layers.Reshape, layers.MaxPooling1D, layers.MaxPooling2D, layers.Dropout,
                  layers.GlobalMaxPooling1D, layers.GlobalMaxPooling2D)
 FOLDED = (layers.BatchNormalization, layers.ReLU)
@@ -107,7 +109,7 @@ def fake_quantized(
             x = ActivationQuant(decay, name=f"{layer.name}_quant")(x)
     return keras.Model(inputs, x, name=model.name)
 
-# %% ../nbs/05d_quantization.ipynb #238a5fd4
+# %% ../nbs/05d_quantization.ipynb #a60cf71e
 def float_weights(
     qmodel:keras.Model, # from `fake_quantized`
 ) -> list: # the weights of the model it was made from, in `get_weights()` order
@@ -115,7 +117,7 @@ def float_weights(
     own = [l for l in qmodel.layers if not isinstance(l, (ActivationQuant, layers.InputLayer))]
     return [w for l in own for w in l.get_weights()]
 
-# %% ../nbs/05d_quantization.ipynb #cfb881c4
+# %% ../nbs/05d_quantization.ipynb #5d419364
 def calibrate(
     qmodel:keras.Model, # from `fake_quantized`
     x, # calibration inputs (training inputs: never the test set)
@@ -128,7 +130,7 @@ def calibrate(
         for q in quantizers: q.observing = False
     return qmodel
 
-# %% ../nbs/05d_quantization.ipynb #c3deacce
+# %% ../nbs/05d_quantization.ipynb #63053db3
 CALIBRATION = 200         # calibration inputs: the first this many training inputs
 MIN_AGREEMENT = 0.98      # an integer model's least agreement with its Keras twin
 
@@ -160,7 +162,7 @@ def export_int8(
     return {"file": path.name, "size_bytes": path.stat().st_size, "agreement": agreement,
             "input": quantization_of(inp), "output": quantization_of(out)}
 
-# %% ../nbs/05d_quantization.ipynb #9a3d29af
+# %% ../nbs/05d_quantization.ipynb #a38d0bcd
 MCU_BUDGET = {"flash_bytes": 256 * 1024, "ram_bytes": 64 * 1024}   # a common microcontroller: 256 KB flash, 64 KB RAM
 
 def activation_ram(

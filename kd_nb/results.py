@@ -338,7 +338,7 @@ def settings_sentence(
         f"precision {results['precision']['name']}{measured_speedups(results['precision'])}."
     )
 
-# %% ../nbs/07e_results.ipynb #65686006
+# %% ../nbs/07e_results.ipynb #a432d0b3
 def integer_markdown(
     int8:dict, # results.json's "int8" (`integer_students`)
 ) -> str: # a Markdown table and a sentence on the choice
@@ -354,7 +354,10 @@ def integer_markdown(
                     f"{100 * a['against_float']['accuracy_difference']:+.2f} vs {a['float']} | "
                     f"{100 * a['agreement_min']:.1f}% | {a['size_bytes'] / 1024:,.1f} KiB | "
                     f"{a['ram_bytes'] / 1024:,.1f} KiB | {'yes' if a['fits'] else 'no'} |")
-    chosen = f"\n\nThe integer distilled student chosen on validation: {int8['chosen']}." if int8["chosen"] else ""
+    chosen = "" if not int8["chosen"] else (
+        f"\n\nThe integer distilled student chosen on validation: {int8['chosen']}; batch-1 latency (LiteRT, 1 "
+        f"thread, seed 0) {int8['latency_us']['int8']:,.1f} µs as int8 against {int8['latency_us']['float']:,.1f} µs "
+        "for the float distilled student, measured side by side.")
     return "\n".join(rows) + chosen
 
 # %% ../nbs/07e_results.ipynb #90012f21
