@@ -22,10 +22,11 @@ class ActivationQuant(layers.Layer):
     "Fake 8-bit quantization of a tensor on one range: followed by a moving average in training, fixed at inference."
     def __init__(self,
                  decay:float=0.99, # weight of the old range in the moving average of the batches' ranges
+                 straight_through:bool=False, # the gradient passes outside the range too (the logits: see below)
                  **kwargs, # passed to `keras.layers.Layer` (e.g. `name`)
                 ):
         super().__init__(dtype="float32", **kwargs)   # quantized in float32 under any precision policy
-        self.decay, self.observing = decay, False
+        self.decay, self.straight_through, self.observing = decay, straight_through, False
 
     def build(self, input_shape):
         self.low, self.high, self.seen = (self.add_weight(shape=(), initializer="zeros", trainable=False, name=n)
@@ -43,10 +44,11 @@ class ActivationQuant(layers.Layer):
                 self.high.assign(ops.where(first, high, d * self.high + (1 - d) * high))
             self.seen.assign(self.seen + 1.0)
             if self.observing: return x
-        return keras.quantizers.fake_quant_with_min_max_vars(x, ops.stop_gradient(self.low),
-                                                             ops.stop_gradient(self.high), num_bits=8)
+        y = keras.quantizers.fake_quant_with_min_max_vars(x, ops.stop_gradient(self.low), ops.stop_gradient(self.high),
+                                                          num_bits=8)
+        return x + ops.stop_gradient(y - x) if self.straight_through else y
 
-    def get_config(self): return {**super().get_config(), "decay": self.decay}
+    def get_config(self): return {**super().get_config(), "decay": self.decay, "straight_through": self.straight_through}
 
 # %% ../nbs/05d_quantization.ipynb #22a577ed
 def fake_quant_per_channel(
@@ -105,8 +107,8 @@ def fake_quantized(
         clone = cls.from_config(layer.get_config())
         x = clone(x)
         clone.set_weights(layer.get_weights())
-        if not isinstance(layer, RANGE_KEEPING) and not isinstance(after, FOLDED):
-            x = ActivationQuant(decay, name=f"{layer.name}_quant")(x)
+        if not isinstance(layer, RANGE_KEEPING) and not isinstance(after, FOLDED):   # the logits: straight through
+            x = ActivationQuant(decay, straight_through=after is None, name=f"{layer.name}_quant")(x)
     return keras.Model(inputs, x, name=model.name)
 
 # %% ../nbs/05d_quantization.ipynb #a60cf71e
