@@ -48,7 +48,8 @@ class ActivationQuant(layers.Layer):
                                                           num_bits=8)
         return x + ops.stop_gradient(y - x) if self.straight_through else y
 
-    def get_config(self): return {**super().get_config(), "decay": self.decay, "straight_through": self.straight_through}
+    def get_config(self):
+        return {**super().get_config(), "decay": self.decay, "straight_through": self.straight_through}
 
 # %% ../nbs/05d_quantization.ipynb #22a577ed
 def fake_quant_per_channel(
