@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['SPLITS', 'deployment_reports', 'at_chosen_epochs', 'integer_sources', 'summary_of', 'integer_students',
-           'float_and_int8_latency', 'answers', 'student_fidelity', 'given_models', 'run_experiment']
+           'chosen_integer', 'integer_records', 'float_and_int8_latency', 'answers', 'student_fidelity', 'given_models',
+           'run_experiment']
 
 # %% ../nbs/07f_experiment.ipynb #f65014a2
 import time
@@ -34,7 +35,7 @@ from .text import is_text_dataset
 from .training import logits_of
 from .tuning import choose_kd_setting
 from .utils import fingerprint
-from .litert import export_litert, litert_accuracy
+from .litert import ExportMismatch, export_litert, litert_accuracy
 from .deploy import litert_latency
 from .quantization import CALIBRATION, MCU_BUDGET, export_int8, mcu_budget
 from .results import compare_students, mean_std
@@ -99,27 +100,52 @@ def integer_students(
            "calibration": fingerprint(data.train[0][:CALIBRATION])}
     arms = {}
     for name, (arm, reference) in integer_sources(runs).items():
-        records = []
-        for seed, record in enumerate(runs[arm]):
-            model = student_at_epoch(arm, seed, record, record["best_epoch"], students_dir, build_student)
-            path = folder / f"{name}-seed{seed}.tflite"
-            def compute(model=model, path=path):
-                exported = export_int8(model, path, data.train[0], data.test[0])
-                return {**exported, **mcu_budget(path), "val_accuracy": litert_accuracy(path, *data.val),
-                        "test_accuracy": litert_accuracy(path, *data.test)}
-            records.append(cached_record(folder / f"{name}-seed{seed}.json", {**key, "model": model_fingerprint(model)},
-                                         compute))
+        try: records = integer_records(name, arm, runs[arm], data, key, students_dir, build_student, folder)
+        except ExportMismatch as e:   # that student is not read; the others still are
+            print(f"[int8] {name}: not reported, {e}")
+            arms[name] = {"from": arm, "float": reference, "failed": str(e)}
+            continue
         column = lambda k: [r[k] for r in records]
         arms[name] = {"from": arm, "float": reference, **summary_of(records),
                       "val_accuracy_mean": mean_std(column("val_accuracy"))[0],
                       "agreement_min": min(column("agreement")),
                       **{k: records[0][k] for k in ("size_bytes", "ram_bytes", "fits", "input", "output")}}
         arms[name]["against_float"] = compare_students(arms[name], summary_of(runs[reference]))
-    candidates = [k for k in ("distilled_ptq", "qad") if k in arms]
-    chosen = max(candidates, key=lambda k: arms[k]["val_accuracy_mean"]) if candidates else None
+    chosen = chosen_integer(arms)
     return {"arms": arms, "chosen": chosen, "budget": dict(MCU_BUDGET),
             **({"latency_us": float_and_int8_latency(runs, data, students_dir, build_student, folder, chosen)}
                if chosen else {})}
+
+def chosen_integer(
+    arms:dict, # integer student -> its summary (`integer_students`)
+) -> str|None: # "distilled_ptq", "qad", or None if neither was exported
+    ("The integer distilled student to deploy: the one of `distilled_ptq` and `qad` with the higher mean validation "
+     "accuracy; on a tie (equal to 9 places, whatever the order of the sum), PTQ, the float student's own export.")
+    candidates = [k for k in ("distilled_ptq", "qad") if k in arms and "failed" not in arms[k]]
+    return max(candidates, key=lambda k: round(arms[k]["val_accuracy_mean"], 9)) if candidates else None
+
+def integer_records(
+    name:str, # the integer student (`integer_sources`)
+    arm:str, # the arm whose students it is made of
+    records:list, # that arm's records at the chosen epoch, one per seed
+    data, # from `experiment_data`
+    key:dict, # what every export depends on besides the model (the splits' and calibration's fingerprints)
+    students_dir:Path, # where the runs and their per-epoch weights are saved
+    build_student, # the run's student architecture
+    folder:Path, # where the .tflite files and their records go
+) -> list: # per seed, `export_int8`'s record with `mcu_budget` and the validation and test accuracy
+    "Each seed's student of `arm` exported as `name`, checked and read; or saved before, read back."
+    exported = []
+    for seed, record in enumerate(records):
+        model = student_at_epoch(arm, seed, record, record["best_epoch"], students_dir, build_student)
+        path = folder / f"{name}-seed{seed}.tflite"
+        def compute(model=model, path=path):
+            exported = export_int8(model, path, data.train[0], data.test[0])   # written and checked, then read
+            read = {f"{split}_accuracy": litert_accuracy(path, *getattr(data, split)) for split in ("val", "test")}
+            return {**exported, **mcu_budget(path), **read}
+        exported.append(cached_record(folder / f"{name}-seed{seed}.json", {**key, "model": model_fingerprint(model)},
+                                      compute))
+    return exported
 
 def float_and_int8_latency(
     runs:dict, # arm name -> records at the chosen epoch

@@ -349,6 +349,9 @@ def integer_markdown(
             f"RAM | fits {budget['flash_bytes'] // 1024} KB / {budget['ram_bytes'] // 1024} KB |",
             "|---|---|---:|---:|---:|---:|---:|---|"]
     for name, a in int8["arms"].items():
+        if "failed" in a:
+            rows.append(f"| {name} | {a['from']} | not reported: {a['failed']} | | | | | |")
+            continue
         mean, std = 100 * a["test_accuracy_mean"], 100 * a["test_accuracy_std"]
         rows.append(f"| {name} | {a['from']} | {mean:.2f} ± {std:.2f} (n={len(a['test_accuracy'])}) | "
                     f"{100 * a['against_float']['accuracy_difference']:+.2f} vs {a['float']} | "
