@@ -18,6 +18,7 @@ from ai_edge_litert.interpreter import Interpreter
 from .litert import ExportMismatch, export_litert, io_details, litert_predict, load_interpreter, logit_error
 
 # %% ../nbs/05d_quantization.ipynb #371cd0b0
+@keras.saving.register_keras_serializable(package="kd_nb")   # a saved run's model loads again
 class ActivationQuant(layers.Layer):
     "Fake 8-bit quantization of a tensor on one range: followed by a moving average in training, fixed at inference."
     def __init__(self,
@@ -70,8 +71,10 @@ def weight_quantized(
     if cls not in _QUANTIZED:
         def kernel(self): return fake_quant_per_channel(super(quantized, self).kernel)
         quantized = type(f"Quantized{cls.__name__}", (cls,), {"kernel": property(kernel)})
-        _QUANTIZED[cls] = quantized
+        _QUANTIZED[cls] = keras.saving.register_keras_serializable(package="kd_nb")(quantized)
     return _QUANTIZED[cls]
+
+for cls in WEIGHTED: weight_quantized(cls)   # made at import: a saved model of them loads in a new process
 
 # %% ../nbs/05d_quantization.ipynb #a3074775
 RANGE_KEEPING = (layers.Flatten, layers.Reshape, layers.MaxPooling1D, layers.MaxPooling2D, layers.Dropout,
