@@ -26,7 +26,7 @@ class ActivationQuant(layers.Layer):
                  straight_through:bool=False, # the gradient passes outside the range too (the logits: see below)
                  **kwargs, # passed to `keras.layers.Layer` (e.g. `name`)
                 ):
-        super().__init__(dtype="float32", **kwargs)   # quantized in float32 under any precision policy
+        super().__init__(**{**kwargs, "dtype": "float32"})   # quantized in float32 under any precision policy
         self.decay, self.straight_through, self.observing = decay, straight_through, False
 
     def build(self, input_shape):
