@@ -69,8 +69,15 @@ def weight_quantized(
 ) -> type: # a subclass reading its kernel through `fake_quant_per_channel` (made once per class)
     "The class of `cls`'s layers that train through the rounding of their kernel."
     if cls not in _QUANTIZED:
-        def kernel(self): return fake_quant_per_channel(super(quantized, self).kernel)
-        quantized = type(f"Quantized{cls.__name__}", (cls,), {"kernel": property(kernel)})
+        def kernel(self):   # rounded, except when the layer saves its weights (Keras saves `kernel`)
+            float_kernel = super(quantized, self).kernel
+            return float_kernel if getattr(self, "_saving", False) else fake_quant_per_channel(float_kernel)
+        def save_own_variables(self, store):
+            self._saving = True
+            try: super(quantized, self).save_own_variables(store)
+            finally: self._saving = False
+        quantized = type(f"Quantized{cls.__name__}", (cls,),
+                         {"kernel": property(kernel), "save_own_variables": save_own_variables})
         _QUANTIZED[cls] = keras.saving.register_keras_serializable(package="kd_nb")(quantized)
     return _QUANTIZED[cls]
 
