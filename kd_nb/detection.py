@@ -14,7 +14,7 @@ from keras import ops
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from .detection_data import Canvases
+from .detection_data import Canvases, xyxy_to_xywh
 
 # %% ../nbs/04e_detection.ipynb #51eca0ce
 STRIDE = 4   # pixels per cell of the output grid
@@ -76,7 +76,6 @@ def coco_map(
     "COCO's mAP of `detections` against `truth`, by pycocotools."
     if len(detections) != len(truth): raise ValueError(f"{len(detections)} images of detections for {len(truth)} "
                                                        "images of truth")
-    xywh = lambda b: [float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1])]
     height, width = truth.images.shape[1:3]
     gt = {"images": [{"id": i, "width": width, "height": height} for i in range(len(truth))],
           "categories": [{"id": k} for k in range(n_classes)],
@@ -84,8 +83,8 @@ def coco_map(
     for i, (boxes, classes) in enumerate(zip(truth.boxes, truth.classes)):
         for b, c in zip(boxes, classes):
             gt["annotations"].append({"id": len(gt["annotations"]) + 1, "image_id": i, "category_id": int(c),
-                                      "bbox": xywh(b), "area": float((b[2] - b[0]) * (b[3] - b[1])), "iscrowd": 0})
-    found = [{"image_id": i, "category_id": int(c), "bbox": xywh(b), "score": float(s)}
+                                      "bbox": xyxy_to_xywh(b), "area": float((b[2] - b[0]) * (b[3] - b[1])), "iscrowd": 0})
+    found = [{"image_id": i, "category_id": int(c), "bbox": xyxy_to_xywh(b), "score": float(s)}
              for i, d in enumerate(detections) for b, c, s in zip(d["boxes"], d["classes"], d["scores"])]
     if not found: return {"map": 0.0, "map50": 0.0}
     with contextlib.redirect_stdout(io.StringIO()):   # pycocotools prints its progress and summary

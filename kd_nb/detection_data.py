@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['MAX_OVERLAP', 'COCO_LISTS', 'Canvases', 'ink_box', 'overlap', 'digit_canvases', 'DetectionTask',
-           'digit_detection_task', 'coco_json', 'coco_image', 'coco_canvases']
+           'digit_detection_task', 'xyxy_to_xywh', 'xywh_to_xyxy', 'coco_json', 'coco_image', 'coco_canvases']
 
 # %% ../nbs/03e_detection_data.ipynb #97e2164e
 import json
@@ -131,6 +131,20 @@ def digit_detection_task(
                          make(x_test, y_test, np.arange(len(x_test)), n_test, seed + 2),
                          int(max(np.max(y_train), np.max(y_test))) + 1)
 
+# %% ../nbs/03e_detection_data.ipynb #f344643e
+def xyxy_to_xywh(
+    box, # (x0, y0, x1, y1), our boxes' corners
+) -> list: # [x, y, w, h] as Python floats, COCO's box: the top-left corner and the size
+    "A box in COCO's format."
+    return [float(box[0]), float(box[1]), float(box[2] - box[0]), float(box[3] - box[1])]
+
+def xywh_to_xyxy(
+    bbox, # [x, y, w, h], COCO's box
+) -> list: # [x0, y0, x1, y1]
+    "A COCO box as corners."
+    x, y, w, h = bbox
+    return [x, y, x + w, y + h]
+
 # %% ../nbs/03e_detection_data.ipynb #82df1fa8
 COCO_LISTS = ("images", "annotations", "categories")   # what a COCO-style file must hold
 
@@ -185,7 +199,7 @@ def coco_canvases(
         if w <= 0 or h <= 0 or x < 0 or y < 0 or x + w > im["width"] or y + h > im["height"]:
             raise DatasetError(f"{path}: annotation {n} of {im['file_name']}: box [x, y, w, h] = {a['bbox']} is empty "
                                f"or reaches outside the {im['width']} x {im['height']} image")
-        objects[a["image_id"]].append(([x, y, x + w, y + h], number[a["category_id"]]))
+        objects[a["image_id"]].append((xywh_to_xyxy(a["bbox"]), number[a["category_id"]]))
     sizes = {(im["height"], im["width"]) for im in images.values()}
     if len(sizes) > 1: raise DatasetError(f"{path}: the images have {len(sizes)} sizes; resize them to one "
                                           f"(the detectors take a fixed input)")
