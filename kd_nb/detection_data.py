@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['MAX_OVERLAP', 'COCO_LISTS', 'Canvases', 'ink_box', 'overlap', 'digit_canvases', 'DetectionTask',
-           'digit_detection_task', 'xyxy_to_xywh', 'xywh_to_xyxy', 'coco_json', 'coco_image', 'coco_canvases']
+           'digit_detection_task', 'xyxy_to_xywh', 'xywh_to_xyxy', 'coco_json', 'coco_image', 'coco_canvases',
+           'canvases_subset', 'coco_task']
 
 # %% ../nbs/03e_detection_data.ipynb #97e2164e
 import json
@@ -208,3 +209,32 @@ def coco_canvases(
     classes = [np.array([c for _, c in objects[i]], np.int64) for i in images]
     sources = [np.full(len(c), -1, np.int64) for c in classes]   # no source digits: -1
     return Canvases(pixels, boxes, classes, sources), names
+
+# %% ../nbs/03e_detection_data.ipynb #a2237a6a
+def canvases_subset(
+    canvases:Canvases, # the canvases
+    indices, # which of them, in order
+) -> Canvases:
+    "The canvases at `indices`, with their objects."
+    pick = lambda parts: [parts[i] for i in indices]
+    return Canvases(canvases.images[np.asarray(indices, np.int64)], pick(canvases.boxes), pick(canvases.classes),
+                    pick(canvases.sources))
+
+def coco_task(
+    annotations, # a COCO-style JSON file (`coco_canvases`)
+    image_dir, # the folder of its images
+    val_fraction:float=0.2, # the share of the images kept for validation
+    test_fraction:float=0.2, # the share kept for the test
+    seed:int=0, # the seed of the split
+) -> DetectionTask: # named after the file; its classes are the categories, numbered in the order of their ids
+    "Your own COCO-style detection data as a task: its images split at random (seeded) into train, validation, test."
+    canvases, names = coco_canvases(annotations, image_dir)
+    n = len(canvases)
+    n_val, n_test = int(round(val_fraction * n)), int(round(test_fraction * n))
+    if min(n_val, n_test, n - n_val - n_test) < 1:
+        raise DatasetError(f"{annotations}: {n} images cannot give training, validation ({val_fraction:g}) and test "
+                           f"({test_fraction:g}) images each; more images are needed")
+    order = np.random.default_rng(seed).permutation(n)
+    splits = order[n_val + n_test:], order[:n_val], order[n_val:n_val + n_test]
+    return DetectionTask(f"COCO-style {Path(annotations).name}", *(canvases_subset(canvases, s) for s in splits),
+                         len(names))

@@ -23,6 +23,9 @@ def centernet(
     name:str="detector", # the model's name
 ) -> keras.Model: # images -> (G, G, n_classes + 4): class logits, width and height (pixels), offset (cells)
     "A CenterNet-style detector: a conv encoder-decoder to a grid of stride 4, one head of logits, size and offset."
+    if input_shape[0] % 8 or input_shape[1] % 8:
+        raise ValueError(f"the images are {input_shape[1]} x {input_shape[0]} pixels; the detectors need sides that "
+                         "are multiples of 8 (resize or pad them)")
     if seed is not None: keras.utils.set_random_seed(seed)
     conv = lambda w, s=1: layers.Conv2D(w, 3, strides=s, padding="same", use_bias=False)
     def block(x, w, s=1, name=None): return layers.ReLU(name=name)(layers.BatchNormalization()(conv(w, s)(x)))
