@@ -72,7 +72,7 @@ def coco_map(
     truth:Canvases, # the images' true boxes and classes
     detections:list, # per image, from `decode_detections`: "boxes", "scores", "classes"
     n_classes:int, # the classes
-) -> dict: # {"map": mAP@[.5:.95], "map50": mAP@.5, "map75": mAP@.75}; all 0.0 when nothing is detected
+) -> dict: # {"map": mAP@[.5:.95], "map50": mAP@.5, "map75": mAP@.75}; all 0.0 if nothing is detected
     "COCO's mAP of `detections` against `truth`, by pycocotools."
     if len(detections) != len(truth): raise ValueError(f"{len(detections)} images of detections for {len(truth)} "
                                                        "images of truth")
@@ -83,7 +83,8 @@ def coco_map(
     for i, (boxes, classes) in enumerate(zip(truth.boxes, truth.classes)):
         for b, c in zip(boxes, classes):
             gt["annotations"].append({"id": len(gt["annotations"]) + 1, "image_id": i, "category_id": int(c),
-                                      "bbox": xyxy_to_xywh(b), "area": float((b[2] - b[0]) * (b[3] - b[1])), "iscrowd": 0})
+                                      "bbox": xyxy_to_xywh(b), "area": float((b[2] - b[0]) * (b[3] - b[1])),
+                                      "iscrowd": 0})
     found = [{"image_id": i, "category_id": int(c), "bbox": xyxy_to_xywh(b), "score": float(s)}
              for i, d in enumerate(detections) for b, c, s in zip(d["boxes"], d["classes"], d["scores"])]
     if not found: return {"map": 0.0, "map50": 0.0, "map75": 0.0}
@@ -91,7 +92,7 @@ def coco_map(
         coco = COCO(); coco.dataset = gt; coco.createIndex()
         evaluation = COCOeval(coco, coco.loadRes(found), "bbox")
         evaluation.evaluate(); evaluation.accumulate(); evaluation.summarize()
-    return {"map": float(evaluation.stats[0]), "map50": float(evaluation.stats[1]), "map75": float(evaluation.stats[2])}
+    return dict(zip(("map", "map50", "map75"), map(float, evaluation.stats[:3])))   # COCOeval's first three stats
 
 # %% ../nbs/04e_detection.ipynb #f87be893
 SIZE_WEIGHT = 0.1   # the weight of the size loss (pixels) against the heatmap's and the offset's
