@@ -9,7 +9,7 @@ __all__ = ['DETECTION_ARMS', 'CROSS_TASK_ARMS', 'DIAGNOSIS', 'SHOWN_SCORE', 'EXA
            'detection_markdown', 'detector_deployment', 'validation_diagnosis', 'detection_examples', 'canvas_axes',
            'draw_boxes', 'plot_examples', 'run_detection_experiment']
 
-# %% ../nbs/07i_detection_experiment.ipynb #08af4587
+# %% ../nbs/07i_detection_experiment.ipynb #74f124c5
 import json
 import time
 from dataclasses import asdict, dataclass
@@ -33,7 +33,7 @@ from .runs import cached_run
 from .terms import HardLabels
 from .utils import write_atomic
 
-# %% ../nbs/07i_detection_experiment.ipynb #2f86e452
+# %% ../nbs/07i_detection_experiment.ipynb #546c6fa0
 DETECTION_ARMS = {   # arm -> the distillation terms it adds to the labels' loss
     "scratch": (), "class_map": ("class_map",), "box": ("box",), "features": ("features",),
     "all": ("class_map", "box", "features")}
@@ -57,7 +57,7 @@ class DetectionConfig:
         if min(self.epochs, self.teacher_epochs, self.batch_size, self.seeds) < 1:
             raise ValueError("epochs, teacher_epochs, batch_size and seeds must be at least 1")
 
-# %% ../nbs/07i_detection_experiment.ipynb #4e5d9269
+# %% ../nbs/07i_detection_experiment.ipynb #c9569878
 def cosine_adam(
     learning_rate:float, # the initial rate
     steps:int, # the training steps, over which the rate falls to 0
@@ -93,7 +93,7 @@ def map_on(
     "A detector's COCO mAP on `canvases`, as `train_chosen` evaluates it."
     return lambda model: coco_map(canvases, detect(model, canvases.images), n_classes)
 
-# %% ../nbs/07i_detection_experiment.ipynb #74e1dde8
+# %% ../nbs/07i_detection_experiment.ipynb #574bd6fc
 def steps_per_epoch(n:int, batch_size:int) -> int: return -(-n // batch_size)   # batches of an epoch, the last partial
 
 def run_teacher(
@@ -129,7 +129,7 @@ def teacher_targets(
     return {"labels": packed_targets(centernet_targets(task.train, task.n_classes)), "teacher_logits": maps[0],
             **({"teacher_features": {"neck": maps[1]}} if features else {})}
 
-# %% ../nbs/07i_detection_experiment.ipynb #7a3ae474
+# %% ../nbs/07i_detection_experiment.ipynb #0ebd6c08
 def run_student(
     arm:str, # a name in `DETECTION_ARMS`
     seed:int, # the student's seed
@@ -164,7 +164,7 @@ def run_student(
         return student, {**record, "test": map_on(task.test, task.n_classes)(student)}
     return cached_run(Path(out) / "runs" / f"{arm}-seed{seed}", key, train, verbose=False)[1]
 
-# %% ../nbs/07i_detection_experiment.ipynb #26287040
+# %% ../nbs/07i_detection_experiment.ipynb #b60396f3
 def seeds_summary(
     runs:dict, # arm -> the records of its seeds, in seed order; one arm is "scratch"
     metrics:tuple=("map", "map50"), # the test metrics to sum up; the first is compared with scratch
@@ -191,7 +191,7 @@ def seeds_summary(
                                                       if len(per_seed) > 1 else None}
     return summary
 
-# %% ../nbs/07i_detection_experiment.ipynb #863feaea
+# %% ../nbs/07i_detection_experiment.ipynb #d3da8a26
 def presence_labels(
     canvases, # `Canvases`
     digit:int=7, # the class asked about
@@ -213,7 +213,7 @@ def presence_classifier(
     x = keras.layers.GlobalMaxPooling2D()(x)
     return keras.Model(inputs, keras.layers.Dense(2, dtype="float32")(x), name=name)
 
-# %% ../nbs/07i_detection_experiment.ipynb #fccb185d
+# %% ../nbs/07i_detection_experiment.ipynb #bf9717a0
 CROSS_TASK_ARMS = ("scratch", "hints")   # the classifier alone, or with the detection teacher's hint
 
 def accuracy_on(
@@ -261,7 +261,7 @@ def run_cross_task(
         return student, {**record, "test": accuracy_on(task.test.images, labels["test"])(student)}
     return cached_run(Path(out) / "runs" / f"cross_task-{arm}-seed{seed}", key, train, verbose=False)[1]
 
-# %% ../nbs/07i_detection_experiment.ipynb #319bac17
+# %% ../nbs/07i_detection_experiment.ipynb #81ef83d8
 def detection_markdown(
     results:dict, # from `run_detection_experiment`
 ) -> str: # Markdown tables: the detectors' test mAP and mAP@.5 (mean ± std over seeds), and the cross-task arm's
@@ -294,7 +294,7 @@ def detection_markdown(
                   for role, d in results["deployment"].items()]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/07i_detection_experiment.ipynb #3ba25094
+# %% ../nbs/07i_detection_experiment.ipynb #fafc471d
 def detector_deployment(
     model:keras.Model, # a detector
     path:Path, # the .tflite file to write
@@ -305,7 +305,7 @@ def detector_deployment(
     return {"params": int(model.count_params()), "size_bytes": Path(path).stat().st_size,
             "latency_us": litert_latency(path, canvases)}
 
-# %% ../nbs/07i_detection_experiment.ipynb #abc05790
+# %% ../nbs/07i_detection_experiment.ipynb #611003ba
 DIAGNOSIS = ("map", "map50", "map75", "class_map_kl", "box_l1")   # what `validation_diagnosis` measures
 
 def validation_diagnosis(
@@ -320,7 +320,7 @@ def validation_diagnosis(
     return {**map_on(val, n_classes)(student), "class_map_kl": float(ClassMapKD().loss(batch)),
             "box_l1": float(BoxKD().loss(batch))}
 
-# %% ../nbs/07i_detection_experiment.ipynb #f81cb99d
+# %% ../nbs/07i_detection_experiment.ipynb #372055aa
 SHOWN_SCORE = 0.3   # the least score of a box drawn in the pictures
 
 def detection_examples(
@@ -378,7 +378,7 @@ def plot_examples(
     fig.tight_layout()
     return fig
 
-# %% ../nbs/07i_detection_experiment.ipynb #ec7d36cf
+# %% ../nbs/07i_detection_experiment.ipynb #d8bccce7
 EXAMPLES = 4   # the test canvases drawn in the pictures (`detection_examples`)
 
 def run_detection_experiment(
