@@ -31,7 +31,7 @@ from .precision import machine_info
 from .results import mean_std
 from .runs import cached_run
 from .terms import HardLabels
-from .utils import write_atomic
+from .utils import top1_accuracy, write_atomic
 
 # %% ../nbs/07i_detection_experiment.ipynb #546c6fa0
 DETECTION_ARMS = {   # arm -> the distillation terms it adds to the labels' loss
@@ -221,8 +221,7 @@ def accuracy_on(
     labels:np.ndarray, # their integer labels
 ): # function(classifier) -> {"accuracy"}
     "A classifier's accuracy on `images`, as `train_chosen` evaluates it."
-    return lambda model: {"accuracy": float(np.mean(model.predict(images, batch_size=256, verbose=0).argmax(-1)
-                                                    == labels))}
+    return lambda model: {"accuracy": top1_accuracy(model.predict(images, batch_size=256, verbose=0), labels)}
 
 def run_cross_task(
     arm:str, # a name in `CROSS_TASK_ARMS`
@@ -310,13 +309,13 @@ DIAGNOSIS = ("map", "map50", "map75", "class_map_kl", "box_l1")   # what `valida
 
 def validation_diagnosis(
     student:keras.Model, # a detector
-    teacher:keras.Model, # the teacher
+    teacher_outputs:np.ndarray, # the teacher's output maps on `val`, computed once for every student
     val, # `Canvases`: the validation split
     n_classes:int, # the classes
 ) -> dict: # "map", "map50", "map75"; "class_map_kl" and "box_l1" from the teacher's maps
     "A student's validation mAP at three thresholds, and the distance of its class map and boxes from the teacher's."
-    batch = {f"{role}_logits": m.predict(val.images, batch_size=256, verbose=0)
-             for role, m in (("student", student), ("teacher", teacher))}
+    batch = {"student_logits": student.predict(val.images, batch_size=256, verbose=0),
+             "teacher_logits": teacher_outputs}
     return {**map_on(val, n_classes)(student), "class_map_kl": float(ClassMapKD().loss(batch)),
             "box_l1": float(BoxKD().loss(batch))}
 
@@ -402,7 +401,8 @@ def run_detection_experiment(
     chosen = max(distilled, key=lambda a: summary[a]["val_mean"]) if distilled else None
     load = lambda arm, seed=0: keras.saving.load_model(out / "runs" / f"{arm}-seed{seed}.keras")
     shown = {"teacher": teacher[0], "scratch": load("scratch"), **({chosen: load(chosen)} if chosen else {})}
-    diagnoses = {arm: [validation_diagnosis(load(arm, seed), teacher[0], task.val, task.n_classes)
+    teacher_val = teacher[0].predict(task.val.images, batch_size=256, verbose=0)
+    diagnoses = {arm: [validation_diagnosis(load(arm, seed), teacher_val, task.val, task.n_classes)
                        for seed in range(config.seeds)] for arm in config.arms}
     results = {"config": asdict(config),
                "task": {"name": task.name, "fingerprint": task.fingerprint,
