@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['CLI_IMPLIED', 'RUN_ERRORS', 'SWEEP_IGNORES', 'DETECTION_DATA', 'method_list', 'setting_help', 'add_setting',
-           'settings_parser', 'experiment_parser', 'config_from_args', 'error_line', 'run_command', 'kd_experiment',
-           'sweep_parser', 'unused_options', 'number_list', 'sweep_settings', 'kd_sweep', 'detection_parser',
-           'detection_task', 'kd_detection']
+           'settings_parser', 'experiment_parser', 'config_from_args', 'error_line', 'run_command', 'run_reported',
+           'kd_experiment', 'sweep_parser', 'unused_options', 'number_list', 'sweep_settings', 'kd_sweep',
+           'detection_parser', 'detection_task', 'kd_detection']
 
 # %% ../nbs/08b_cli.ipynb #3b1da05f
 import argparse
@@ -21,7 +21,7 @@ from .config import TEXT_PROTOCOL, TUTORIAL_PROTOCOL, ExperimentConfig
 from .data import DatasetError, load_dataset
 from .detection_data import DetectionTask, coco_task, digit_detection_task
 from .detection_experiment import DetectionConfig, run_detection_experiment
-from .detectors import detector
+from .detectors import check_input_shape
 from .distributed import strategy_for
 from .experiment import run_experiment
 from .lm_experiment import check_text_config
@@ -172,8 +172,8 @@ def run_command(
     settings,
     kept:str, # what an interrupted run keeps, for the Ctrl-C line ("finished runs")
 ) -> int: # the exit status: 0, 2 (one line on stderr) or 130 (interrupted)
-    ("The body both commands share: the strategy made first, the settings checked, the run; a bad option or file in "
-     "one line and exit 2, Ctrl-C in one line.")
+    ("The body `kd_experiment` and `kd_sweep` share: the strategy made first, the settings checked, the run; a bad "
+     "option or file in one line and exit 2, Ctrl-C in one line.")
     args = parser.parse_args(argv)
     # first: a multi-worker strategy must exist before TensorFlow runs anything else
     try: strategy_for(args.strategy or ExperimentConfig.strategy)
@@ -181,11 +181,20 @@ def run_command(
     except KeyboardInterrupt: print("\ninterrupted while waiting for the other workers: nothing was run"); return 130
     try: cfg, run = settings(args)
     except ValueError as e: parser.error(str(e))
+    return run_reported(parser, lambda: run(cfg), cfg.out, kept)
+
+def run_reported(
+    parser:argparse.ArgumentParser, # the command's parser: its name starts the error line
+    run, # function () -> None: the command's work
+    out, # the output folder, named by the Ctrl-C line
+    kept:str, # what an interrupted run keeps ("finished runs")
+) -> int: # the exit status: 0, 2 (one line on stderr) or 130 (interrupted)
+    "`run()`, with an expected failure (`RUN_ERRORS`) in one line and exit status 2, and Ctrl-C in one line."
     try:
-        with command_line(): run(cfg)
+        with command_line(): run()
     except RUN_ERRORS as e: parser.exit(2, f"{parser.prog}: error: {error_line(e)}\n")
     except KeyboardInterrupt:
-        print(f"\ninterrupted: {kept} are saved in {cfg.out}/; run the same command again to resume")
+        print(f"\ninterrupted: {kept} are saved in {out}/; run the same command again to resume")
         return 130
     return 0
 
@@ -323,14 +332,11 @@ def kd_detection(argv=None) -> int:
     try:
         config = DetectionConfig(**{f.name: getattr(args, f.name) for f in fields(DetectionConfig)})
         task = detection_task(args)
-        detector("student", input_shape=task.train.images.shape[1:], n_classes=task.n_classes)  # sizes checked
+        check_input_shape(task.train.images.shape[1:])
     except ValueError as e: parser.error(str(e))   # a DatasetError is a ValueError
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     (out / "command.txt").write_text("kd_detection " + " ".join(sys.argv[1:] if argv is None else argv) + "\n")
-    try: run_detection_experiment(task, out, config, say=lambda s: print(s, flush=True))
-    except OSError as e: parser.exit(2, f"kd_detection: error: {error_line(e)}\n")
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: finished runs are saved in {out}/; run the same command again to resume")
-        return 130
-    print((out / "results.md").read_text())
-    return 0
+    def run():
+        run_detection_experiment(task, out, config, say=lambda s: print(s, flush=True))
+        print((out / "results.md").read_text())
+    return run_reported(parser, run, out, "finished runs")

@@ -28,7 +28,7 @@ from .distiller import Distiller
 from .fitnets import Hint
 from .litert import export_litert
 from .precision import machine_info
-from .results import mean_std
+from .results import mean_spread, mean_std
 from .runs import cached_run
 from .terms import HardLabels
 from .utils import top1_accuracy, write_atomic
@@ -265,27 +265,24 @@ def detection_markdown(
     results:dict, # from `run_detection_experiment`
 ) -> str: # Markdown tables: the detectors' test mAP and mAP@.5 (mean ± std over seeds), and the cross-task arm's
     "The detection experiment's results as Markdown tables, each arm against scratch (paired by seed)."
-    def number(value, scale, sign=""): # percent to 0.1, mAP to 0.001
-        return f"{scale * value:{sign}.{1 if scale > 1 else 3}f}"
-    def pm(e, metric, scale=1):
-        return f"{number(e[f'test_{metric}_mean'], scale)} ± {number(e[f'test_{metric}_std'], scale)}"
-    def versus(e, scale=1):
+    def versus(e, scale=1): # mAP to 0.001, percentage points to 0.1
         v = e.get("vs_scratch")
-        return "" if v is None else number(v["mean"], scale, "+") + (" >2x" if v["beyond_twice_spread"] else "")
+        return "" if v is None else f"{scale * v['mean']:+.{1 if scale > 1 else 3}f}" + (
+            " >2x" if v["beyond_twice_spread"] else "")
     teacher = results["teacher"]
     lines = ["| detector | test mAP@[.5:.95] | test mAP@.5 | vs scratch (paired) | chosen epochs |",
              "|---|---:|---:|---:|---|",
              f"| teacher | {teacher['test']['map']:.3f} | {teacher['test']['map50']:.3f} | | "
              f"{teacher['chosen_epoch']} |"]
     label = lambda arm: f"{arm} (chosen on validation)" if arm == results.get("chosen_arm") else arm
-    lines += [f"| {label(arm)} | {pm(e, 'map')} | {pm(e, 'map50')} | {versus(e)} | "
+    lines += [f"| {label(arm)} | {mean_spread(e['test_map'])} | {mean_spread(e['test_map50'])} | {versus(e)} | "
               f"{', '.join(map(str, e['chosen_epochs']))} |" for arm, e in results["arms"].items()]
     if results.get("cross_task"):
         lines += ["", "| classifier (is there a 7?) | test accuracy (%) | vs scratch (paired, points) | "
                   "chosen epochs |",
                   "|---|---:|---:|---|"]
-        lines += [f"| {arm} | {pm(e, 'accuracy', 100)} | {versus(e, 100)} | {', '.join(map(str, e['chosen_epochs']))} |"
-                  for arm, e in results["cross_task"].items()]
+        lines += [f"| {arm} | {mean_spread(e['test_accuracy'], 100, 1)} | {versus(e, 100)} | "
+                  f"{', '.join(map(str, e['chosen_epochs']))} |" for arm, e in results["cross_task"].items()]
     if results.get("deployment"):
         lines += ["", "| LiteRT float32 | parameters | file (KB) | batch-1 latency (µs, median) |",
                   "|---|---:|---:|---:|"]
@@ -399,11 +396,12 @@ def run_detection_experiment(
     summary = seeds_summary(runs)
     distilled = [a for a in config.arms if a != "scratch"]
     chosen = max(distilled, key=lambda a: summary[a]["val_mean"]) if distilled else None
-    load = lambda arm, seed=0: keras.saving.load_model(out / "runs" / f"{arm}-seed{seed}.keras")
-    shown = {"teacher": teacher[0], "scratch": load("scratch"), **({chosen: load(chosen)} if chosen else {})}
+    students = {arm: [keras.saving.load_model(out / "runs" / f"{arm}-seed{seed}.keras") for seed in range(config.seeds)]
+                for arm in config.arms}
+    shown = {"teacher": teacher[0], **{arm: students[arm][0] for arm in ("scratch", chosen) if arm}}
     teacher_val = teacher[0].predict(task.val.images, batch_size=256, verbose=0)
-    diagnoses = {arm: [validation_diagnosis(load(arm, seed), teacher_val, task.val, task.n_classes)
-                       for seed in range(config.seeds)] for arm in config.arms}
+    diagnoses = {arm: [validation_diagnosis(model, teacher_val, task.val, task.n_classes) for model in models]
+                 for arm, models in students.items()}
     results = {"config": asdict(config),
                "task": {"name": task.name, "fingerprint": task.fingerprint,
                         **{split: len(getattr(task, split)) for split in ("train", "val", "test")}},

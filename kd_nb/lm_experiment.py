@@ -7,7 +7,7 @@ __all__ = ['CONTEXT', 'VOCABULARY', 'VAL_WINDOWS', 'TEST_WINDOWS', 'TEXT_UNREAD'
            'TEXT_CANDIDATES', 'check_text_config', 'TextTask', 'text_task', 'vocabulary_file', 'save_vocabulary',
            'check_text_model', 'BatchProgress', 'train_language_model', 'text_teacher', 'teacher_text', 'arm_training',
            'prompts_of', 'writing_quality', 'samples_of', 'latency_per_symbol', 'stage_name', 'arm_file', 'run_file',
-           'student_run', 'choose_text_recipe', 'latencies', 'run_text_experiment', 'mean_spread', 'text_results_table',
+           'student_run', 'choose_text_recipe', 'latencies', 'run_text_experiment', 'text_results_table',
            'comparison_notes']
 
 # %% ../nbs/07g_lm_experiment.ipynb #ef863b63
@@ -31,7 +31,7 @@ from .lm_methods import written_windows
 from .models import AUTO_STUDENT, TEACHERS, is_model_file, load_model_file, model_fingerprint, registered_builder
 from .models import student_builder
 from .precision import machine_info
-from .results import mean_std
+from .results import mean_spread
 from .protocol import NO_RUN_DEPENDS_ON, TEACHER_DOES_NOT_DEPEND_ON, TaskMismatch, check_config, run_key
 from .run_start import run_folder
 from .runs import cached_record
@@ -416,10 +416,6 @@ def run_text_experiment(
         return results
 
 # %% ../nbs/07g_lm_experiment.ipynb #1a07285c
-def mean_spread(values) -> str: # "2.956 ± 0.017" over seeds (`mean_std`), or the one value
-    mean, std = mean_std(values)
-    return f"{mean:.3f} ± {std:.3f}" if len(values) > 1 else f"{mean:.3f}"
-
 def text_results_table(
     results:dict, # from `run_text_experiment`
 ) -> str: # a Markdown table and the comparison of each arm with scratch

@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['KNOWN_ANSWERS', 'RELIABLE_TEACHER', 'STILL_FITTING', 'TEST_NOISE', 'MODEL_NAMES', 'RESULT_COLUMNS', 'COLORS',
-           'ARM_COLORS', 'SUMMARY_HEADERS', 'mean_std', 'summarize_runs', 'compare_students', 'spread_verdict',
-           'validation_check', 'fidelity_text', 'test_sampling_error', 'model_label', 'pct', 'Column', 'chosen_text',
-           'markdown_table', 'measured_speedups', 'results_markdown', 'comparisons_text', 'settings_sentence',
-           'integer_markdown', 'recipes_table', 'model_color', 'plot_patience', 'plot_accuracy', 'deployment_summary',
-           'write_results', 'results_title', 'terminal_summary', 'experiment_results', 'add_deployment']
+           'ARM_COLORS', 'SUMMARY_HEADERS', 'mean_std', 'mean_spread', 'summarize_runs', 'compare_students',
+           'spread_verdict', 'validation_check', 'fidelity_text', 'test_sampling_error', 'model_label', 'pct', 'Column',
+           'chosen_text', 'markdown_table', 'measured_speedups', 'results_markdown', 'comparisons_text',
+           'settings_sentence', 'integer_markdown', 'recipes_table', 'model_color', 'plot_patience', 'plot_accuracy',
+           'deployment_summary', 'write_results', 'results_title', 'terminal_summary', 'experiment_results',
+           'add_deployment']
 
 # %% ../nbs/07e_results.ipynb #2c605f18
 import json
@@ -35,6 +36,16 @@ def mean_std(
     "Mean and sample standard deviation (ddof=1) of `values`."
     values = np.asarray(values, dtype=float)
     return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
+
+# %% ../nbs/07e_results.ipynb #666ad9e1
+def mean_spread(
+    values, # numbers, one per seed
+    scale:float=1, # 100: fractions written as percentages
+    digits:int=3, # decimals
+) -> str: # "2.956 ± 0.017" over seeds (`mean_std`), or the one value
+    "`values` as the tables write them: mean ± sample standard deviation, or the one value."
+    mean, std = mean_std(values)
+    return f"{scale * mean:.{digits}f}" + (f" ± {scale * std:.{digits}f}" if len(values) > 1 else "")
 
 # %% ../nbs/07e_results.ipynb #9fc06e34
 def summarize_runs(
