@@ -265,10 +265,9 @@ def detection_markdown(
     results:dict, # from `run_detection_experiment`
 ) -> str: # Markdown tables: the detectors' test mAP and mAP@.5 (mean ± std over seeds), and the cross-task arm's
     "The detection experiment's results as Markdown tables, each arm against scratch (paired by seed)."
-    def versus(e, scale=1): # mAP to 0.001, percentage points to 0.1
+    def versus(e, scale=1, digits=3): # the paired difference from scratch, as `mean_spread` writes the scores
         v = e.get("vs_scratch")
-        return "" if v is None else f"{scale * v['mean']:+.{1 if scale > 1 else 3}f}" + (
-            " >2x" if v["beyond_twice_spread"] else "")
+        return "" if v is None else f"{scale * v['mean']:+.{digits}f}" + (" >2x" if v["beyond_twice_spread"] else "")
     teacher = results["teacher"]
     lines = ["| detector | test mAP@[.5:.95] | test mAP@.5 | vs scratch (paired) | chosen epochs |",
              "|---|---:|---:|---:|---|",
@@ -281,7 +280,7 @@ def detection_markdown(
         lines += ["", "| classifier (is there a 7?) | test accuracy (%) | vs scratch (paired, points) | "
                   "chosen epochs |",
                   "|---|---:|---:|---|"]
-        lines += [f"| {arm} | {mean_spread(e['test_accuracy'], 100, 1)} | {versus(e, 100)} | "
+        lines += [f"| {arm} | {mean_spread(e['test_accuracy'], 100, 1)} | {versus(e, 100, 1)} | "
                   f"{', '.join(map(str, e['chosen_epochs']))} |" for arm, e in results["cross_task"].items()]
     if results.get("deployment"):
         lines += ["", "| LiteRT float32 | parameters | file (KB) | batch-1 latency (µs, median) |",
